@@ -1,0 +1,328 @@
+"""Run snippets, cache what they printed, and hand the result to the build and the tests.
+
+This is the one execution path of the book: the mkdocs hook puts `Run.output(section)`
+under each included section, and the chapter tests assert on the very same text.
+
+A result is cached by content. Its key covers the snippet file, the environment
+(Python, torch, torchvision, the device, the data mode) and this machinery; the
+record also lists every project file the program opened (imported modules, other
+snippets it ran, images it read) with their hashes, and a change to any of them makes
+the result stale. An unchanged snippet is therefore never re-run, a changed one always is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SNIPPETS = REPO / "snippets"
+CACHE = Path(os.environ.get("BOOK_CACHE", REPO / ".cache" / "runs"))
+LAUNCHER = Path(__file__).with_name("launch.py")
+TIMEOUT_S = int(os.environ.get("BOOK_SNIPPET_TIMEOUT", "900"))
+
+_MARKER = re.compile(r"^\s*#\s*--8<--\s*\[(start|end):([\w-]+)\]\s*$")
+_EXPECTED_ERROR = re.compile(r"^#\s*expected-error:\s*([\w.]+)\s*$", re.MULTILINE)
+# Files under these folders are not project code: the virtual environment, caches,
+# data sets (covered by the data mode instead) and what runs write.
+_NOT_DEPENDENCIES = (".venv", ".cache", ".git", "data", "site", "logs")
+
+
+class SnippetError(Exception):
+    """A snippet failed, or did not fail the way it says it should."""
+
+
+def sections(path: Path) -> dict[str, tuple[int, int]]:
+    """Section name -> (first line, last line) of its body, 1-based and inclusive."""
+    found, open_at = {}, {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _MARKER.match(line)
+        if not match:
+            continue
+        kind, name = match.groups()
+        if kind == "start":
+            open_at[name] = number + 1
+        elif name not in open_at:
+            raise SnippetError(f"{display(path)}:{number}: section '{name}' ends before it starts")
+        else:
+            found[name] = (open_at.pop(name), number - 1)
+    if open_at:
+        raise SnippetError(f"{display(path)}: section(s) never closed: {', '.join(open_at)}")
+    return found
+
+
+@dataclass
+class Run:
+    """What one run of a snippet printed, and how it went."""
+
+    snippet: Path
+    chunks: list[tuple[int | None, str]]
+    error: dict | None
+    seconds: float
+    device: str
+    torch: str
+    files: Path
+    dependencies: list[str]
+    cached: bool = False
+    _sections: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        return display(self.snippet)
+
+    def output(self, section: str | None = None) -> str:
+        """The text printed while the lines of `section` ran (the whole program when None).
+
+        When the program stopped with its expected error inside the section, the error
+        follows the way Python reports it, without frames from inside libraries.
+        """
+        if section is None:
+            lines = None
+        elif section in self._sections:
+            lines = self._sections[section]
+        else:
+            raise SnippetError(f"{self.name} has no section '{section}'")
+        text = "".join(t for n, t in self.chunks if lines is None or (n and lines[0] <= n <= lines[1]))
+        err = self.error
+        if err and (lines is None or (err["line"] and lines[0] <= err["line"] <= lines[1])):
+            text += self.error_report()
+        return text
+
+    def error_report(self) -> str:
+        err = self.error
+        report = ["Traceback (most recent call last):"]
+        for line, function, source in err["frames"]:
+            report.append(f'  File "{self.name}", line {line}, in {function}')
+            if source:
+                report.append(f"    {source}")
+        if err["library_frames"]:
+            report.append(f"  ... ({err['library_frames']} more inside libraries, left out)")
+        report.append(err["summary"])
+        return "\n".join(report) + "\n"
+
+    def file(self, name: str) -> Path:
+        """A file the program wrote in its working folder, e.g. a figure."""
+        path = self.files / name
+        if not path.is_file():
+            written = sorted(str(p.relative_to(self.files)) for p in self.files.rglob("*") if p.is_file())
+            raise SnippetError(f"{self.name} wrote no file '{name}' (it wrote: {', '.join(written) or 'none'})")
+        return path
+
+
+def environment() -> dict[str, str]:
+    """Everything outside the project that can change what a snippet prints."""
+
+    def version(package: str) -> str:
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return "absent"
+
+    return {
+        "python": platform.python_version(),
+        "torch": version("torch"),
+        "torchvision": version("torchvision"),
+        "accelerator": _accelerator(),
+        "data": os.environ.get("PYTORCH_BOOK_DATA_MODE", "offline"),
+    }
+
+
+def _accelerator() -> str:
+    """A cheap guess at whether CUDA can be used, without importing torch."""
+    if os.environ.get("CUDA_VISIBLE_DEVICES") in ("", "-1"):
+        return "cpu"
+    gpus = sorted(Path("/proc/driver/nvidia/gpus").glob("*/information"))
+    return "cuda:" + ",".join(p.read_text(errors="replace").split("\n")[0] for p in gpus) if gpus else "cpu"
+
+
+def display(path: Path) -> str:
+    path = Path(path).resolve()
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _key(snippet: Path) -> str:
+    parts = [display(snippet), _sha(snippet), _sha(LAUNCHER), _sha(Path(__file__)), json.dumps(environment(), sort_keys=True)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+
+
+def _entry_dir(snippet: Path) -> Path:
+    slug = re.sub(r"[^\w.-]", "_", display(snippet))
+    return CACHE / f"{slug}-{_key(snippet)}"
+
+
+def _is_dependency(path: Path, snippet: Path) -> bool:
+    """Project files and files beside the snippet; not the venv, caches or data sets."""
+    if not path.is_file():
+        return False
+    if path.is_relative_to(snippet.parent):
+        return True
+    return path.is_relative_to(REPO) and path.relative_to(REPO).parts[0] not in _NOT_DEPENDENCIES
+
+
+def _load(entry: Path, snippet: Path) -> Run | None:
+    try:
+        saved = json.loads((entry / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    for name, digest in saved["dependencies"].items():
+        dependency = REPO / name
+        if not dependency.is_file() or _sha(dependency) != digest:
+            return None
+    return _from_saved(saved, snippet, entry, cached=True)
+
+
+def _from_saved(saved: dict, snippet: Path, entry: Path, cached: bool) -> Run:
+    return Run(
+        snippet=snippet,
+        chunks=[(n, t) for n, t in saved["chunks"]],
+        error=saved["error"],
+        seconds=saved["seconds"],
+        device=saved["device"],
+        torch=saved["environment"]["torch"],
+        files=entry / "files",
+        dependencies=sorted(saved["dependencies"]),
+        cached=cached,
+        _sections=sections(snippet),
+    )
+
+
+def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
+    """Run one snippet (a path, or a name relative to snippets/) or take its cached result."""
+    snippet = _resolve(snippet)
+    sections(snippet)  # malformed markers fail before anything runs
+    entry = _entry_dir(snippet)
+    if use_cache:
+        cached = _load(entry, snippet)
+        if cached is not None:
+            return cached
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE))
+    workdir, record_path = scratch / "files", scratch / "record.json"
+    workdir.mkdir()
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", MPLBACKEND="Agg")
+    started = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            [sys.executable, str(LAUNCHER), str(record_path), str(snippet)],
+            cwd=workdir, env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
+        )
+    except subprocess.TimeoutExpired:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise SnippetError(f"{display(snippet)} did not finish within {TIMEOUT_S} s") from None
+    seconds = time.perf_counter() - started
+
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = None
+    try:
+        _check_outcome(snippet, proc, record)
+    except SnippetError:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+
+    opened = {Path(p) for p in record["opened"]} | {snippet}
+    saved = {
+        "snippet": display(snippet),
+        "chunks": record["chunks"],
+        "error": record["error"],
+        "seconds": round(seconds, 2),
+        "device": record["device"],
+        "environment": environment(),
+        "dependencies": {display(p): _sha(p) for p in sorted(opened) if _is_dependency(p, snippet)},
+    }
+    (scratch / "run.json").write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+    record_path.unlink()
+    for old in CACHE.glob(entry.name.rsplit("-", 1)[0] + "-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    try:
+        scratch.rename(entry)
+    except OSError:  # another process stored the same result a moment ago
+        shutil.rmtree(scratch, ignore_errors=True)
+    return _from_saved(saved, snippet, entry, cached=False)
+
+
+def _check_outcome(snippet: Path, proc: subprocess.CompletedProcess, record: dict | None) -> None:
+    expected = _EXPECTED_ERROR.search(snippet.read_text(encoding="utf-8"))
+    error = record and record["error"]
+    name = display(snippet)
+    if expected is None:
+        if proc.returncode == 0 and record is not None:
+            return
+        raise SnippetError(f"{name} failed (exit code {proc.returncode}):\n{_tail(proc.stderr)}")
+    wanted = expected.group(1)
+    if not error:
+        raise SnippetError(
+            f"{name} says it stops with {wanted}, but it "
+            + ("finished without an error" if proc.returncode == 0 else f"exited with code {proc.returncode}:\n{_tail(proc.stderr)}")
+        )
+    raised = error["summary"].splitlines()[-1].split(":")[0]
+    if raised != wanted and not raised.endswith("." + wanted):
+        raise SnippetError(f"{name} says it stops with {wanted}, but it raised {raised}:\n{_tail(proc.stderr)}")
+
+
+def _tail(text: str, lines: int = 25) -> str:
+    kept = text.rstrip().splitlines()[-lines:]
+    return "\n".join("    " + line for line in kept) or "    (nothing on stderr)"
+
+
+def _resolve(snippet: Path | str) -> Path:
+    path = Path(snippet)
+    if not path.is_absolute():
+        path = SNIPPETS / path if (SNIPPETS / path).is_file() else REPO / path
+    if not path.is_file():
+        raise SnippetError(f"no snippet {snippet} (looked in {display(SNIPPETS)}/)")
+    return path.resolve()
+
+
+def run_many(snippets, *, jobs: int | None = None, use_cache: bool = True) -> tuple[dict[Path, Run], dict[Path, str]]:
+    """Run several snippets side by side; returns (results, failures) keyed by path."""
+    paths = sorted({_resolve(s) for s in snippets})
+    jobs = jobs or int(os.environ.get("BOOK_JOBS", os.cpu_count() or 1))
+    results, failures = {}, {}
+
+    def one(path):
+        try:
+            results[path] = run(path, use_cache=use_cache)
+        except SnippetError as error:
+            failures[path] = str(error)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(one, paths))
+    return results, failures
+
+
+def main(argv: list[str]) -> int:
+    """`python -m book.runner SNIPPET...`: run snippets through the cache and show their output."""
+    if not argv:
+        print("usage: python -m book.runner SNIPPET [SNIPPET...]", file=sys.stderr)
+        return 2
+    results, failures = run_many(argv)
+    for path, result in sorted(results.items()):
+        state = "cached" if result.cached else f"ran in {result.seconds:.2f} s"
+        print(f"== {result.name} ({state}, {result.device}, torch {result.torch})")
+        print(result.output(), end="")
+    for path, message in sorted(failures.items()):
+        print(message, file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

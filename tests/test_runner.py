@@ -1,0 +1,123 @@
+"""The execution path the build and the tests share (book/runner.py, book/launch.py)."""
+
+import textwrap
+
+import pytest
+
+from book import runner
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "CACHE", tmp_path / "cache")
+
+
+def write(path, text):
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def test_output_is_split_by_section_and_attributed_to_top_level_lines(tmp_path):
+    snippet = write(tmp_path / "sections.py", """
+        # --8<-- [start:define]
+        def greet(name):
+            print("hello", name)
+
+        print("defined")
+        # --8<-- [end:define]
+
+        # --8<-- [start:call]
+        greet("world")
+        for i in range(2):
+            print(i)
+        # --8<-- [end:call]
+        print("after")
+    """)
+    result = runner.run(snippet)
+    assert result.output("define") == "defined\n"
+    # printed inside greet(), but greet was called from the "call" section
+    assert result.output("call") == "hello world\n0\n1\n"
+    assert result.output() == "defined\nhello world\n0\n1\nafter\n"
+    with pytest.raises(runner.SnippetError, match="no section 'missing'"):
+        result.output("missing")
+
+
+def test_unchanged_snippet_is_cached_and_a_change_reruns_it(tmp_path):
+    snippet = write(tmp_path / "counter.py", 'print("first")\n')
+    assert runner.run(snippet).cached is False
+    again = runner.run(snippet)
+    assert again.cached is True and again.output() == "first\n"
+    write(snippet, 'print("second")\n')
+    changed = runner.run(snippet)
+    assert changed.cached is False and changed.output() == "second\n"
+
+
+def test_a_change_in_an_imported_module_reruns_the_snippet(tmp_path):
+    write(tmp_path / "helper.py", "VALUE = 1\n")
+    snippet = write(tmp_path / "uses_helper.py", "from helper import VALUE\nprint(VALUE)\n")
+    assert runner.run(snippet).output() == "1\n"
+    assert runner.run(snippet).cached
+    write(tmp_path / "helper.py", "VALUE = 2\n")
+    result = runner.run(snippet)
+    assert not result.cached and result.output() == "2\n"
+
+
+def test_a_failing_snippet_raises_with_its_name_and_error(tmp_path):
+    snippet = write(tmp_path / "broken.py", 'print("start")\n1 / 0\n')
+    with pytest.raises(runner.SnippetError) as error:
+        runner.run(snippet)
+    message = str(error.value)
+    assert "broken.py failed (exit code 1)" in message
+    assert "ZeroDivisionError: division by zero" in message
+
+
+def test_an_expected_error_is_shown_under_its_section(tmp_path):
+    snippet = write(tmp_path / "expected.py", """
+        # expected-error: ZeroDivisionError
+        # --8<-- [start:ok]
+        print("fine")
+        # --8<-- [end:ok]
+        # --8<-- [start:fails]
+        x = 1 / 0
+        # --8<-- [end:fails]
+    """)
+    result = runner.run(snippet)
+    assert result.output("ok") == "fine\n"
+    assert result.output("fails") == (
+        "Traceback (most recent call last):\n"
+        f'  File "{snippet}", line 6, in <module>\n'
+        "    x = 1 / 0\n"
+        "ZeroDivisionError: division by zero\n"
+    )
+
+
+def test_an_expected_error_that_does_not_happen_is_a_failure(tmp_path):
+    snippet = write(tmp_path / "no_error.py", '# expected-error: ValueError\nprint("all good")\n')
+    with pytest.raises(runner.SnippetError, match="says it stops with ValueError, but it finished without an error"):
+        runner.run(snippet)
+    other = write(tmp_path / "other_error.py", "# expected-error: ValueError\n{}['key']\n")
+    with pytest.raises(runner.SnippetError, match="but it raised KeyError"):
+        runner.run(other)
+
+
+def test_files_written_by_the_program_are_kept(tmp_path):
+    snippet = write(tmp_path / "writes.py", 'open("figure.txt", "w").write("drawn")\n')
+    result = runner.run(snippet)
+    assert result.file("figure.txt").read_text() == "drawn"
+    assert runner.run(snippet).file("figure.txt").read_text() == "drawn"
+    with pytest.raises(runner.SnippetError, match="wrote no file 'other.png' \\(it wrote: figure.txt\\)"):
+        result.file("other.png")
+
+
+def test_unclosed_section_marker_is_reported(tmp_path):
+    snippet = write(tmp_path / "unclosed.py", "# --8<-- [start:a]\nprint(1)\n")
+    with pytest.raises(runner.SnippetError, match="never closed: a"):
+        runner.run(snippet)
+
+
+def test_run_many_collects_failures_without_stopping_the_others(tmp_path):
+    good = write(tmp_path / "good.py", "print('ok')\n")
+    bad = write(tmp_path / "bad.py", "raise SystemExit(3)\n")
+    results, failures = runner.run_many([good, bad], jobs=2)
+    assert results[good.resolve()].output() == "ok\n"
+    assert "exit code 3" in failures[bad.resolve()]
