@@ -1,0 +1,174 @@
+"""mkdocs hooks: run what the pages include, and show its output under the code.
+
+* Before anything is written (`on_pre_build`), every snippet that a page includes with
+  `--8<-- "chapter/file.py:section"` inside a code fence, or whose files a page shows
+  as `![...](run:chapter/file.py/figure.png)`, is run through `book.runner` (cached by
+  content, several at once). One failure stops the build with the snippet, the pages
+  that use it and the end of its error output; the site folder is not touched.
+* Under each such fence the output of the included section is inserted, with a line
+  telling the device, the torch version and the run time.
+* `run:` images are copied into the site and their links made relative to the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
+from book import runner
+
+INCLUDE = re.compile(r'^\s*--8<--\s+"([^"]+?\.py)(?::([\w-]+))?"\s*$')
+FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
+RUN_FILE = re.compile(r"run:([\w./-]+?\.py)/([\w.-]+)")
+
+LABELS = {
+    "zh": {"output": "输出", "error": "输出（按预期报错）", "ran": "运行于 {device} · torch {torch} · 用时 {seconds:.1f} 秒"},
+    "en": {"output": "Output", "error": "Output (stops with an error, as intended)", "ran": "ran on {device} · torch {torch} · {seconds:.1f} s"},
+}
+
+_results: dict[Path, runner.Run] = {}
+_snippets_dir = runner.SNIPPETS
+
+
+def on_config(config, **kwargs):
+    """Find snippets where pymdownx.snippets finds them: its first base_path."""
+    global _snippets_dir
+    base = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", [])
+    base = [base] if isinstance(base, str) else base
+    if not base:
+        raise PluginError("pymdownx.snippets needs a base_path (the snippets folder)")
+    _snippets_dir = Path(base[0]).resolve()
+
+
+def fenced_includes(markdown: str):
+    """Yield (index of the closing fence line, [(snippet, section), ...]) for each code fence."""
+    lines = markdown.split("\n")
+    opened, found = None, []
+    for index, line in enumerate(lines):
+        match = FENCE.match(line)
+        if opened is None:
+            if match:
+                opened, found = match.group(2), []
+            continue
+        if match and match.group(2).startswith(opened) and set(match.group(2)) == set(opened) and not match.group(3).strip():
+            if found:
+                yield index, found
+            opened = None
+            continue
+        include = INCLUDE.match(line)
+        if include:
+            found.append((include.group(1), include.group(2)))
+
+
+def snippets_used(docs_dir: Path, snippets_dir: Path) -> dict[Path, list[str]]:
+    """Every snippet the pages need, with the pages that need it."""
+    used: dict[Path, list[str]] = {}
+    for page in sorted(docs_dir.rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        names = [name for _, found in fenced_includes(text) for name, _ in found]
+        names += [name for name, _ in RUN_FILE.findall(text)]
+        for name in names:
+            pages = used.setdefault((snippets_dir / name).resolve(), [])
+            if page.relative_to(docs_dir).as_posix() not in pages:
+                pages.append(page.relative_to(docs_dir).as_posix())
+    return used
+
+
+def on_pre_build(config, **kwargs):
+    used = snippets_used(Path(config.docs_dir), _snippets_dir)
+    missing = [f"{runner.display(p)} (used on {', '.join(pages)})" for p, pages in used.items() if not p.is_file()]
+    if missing:
+        raise PluginError("Pages include snippets that do not exist:\n  " + "\n  ".join(missing))
+    results, failures = runner.run_many(used)
+    if failures:
+        report = [f"{message}\n  used on: {', '.join(used[path])}" for path, message in sorted(failures.items())]
+        raise PluginError("A snippet failed, so the book was not built:\n" + "\n".join(report))
+    _results.clear()
+    _results.update(results)
+
+
+def _language(page, config) -> str:
+    first = page.file.src_uri.split("/", 1)[0]
+    if first in LABELS:
+        return first
+    language = config.theme.get("language", "zh")
+    return language if language in LABELS else "en"
+
+
+def _result(name: str, page) -> runner.Run:
+    path = (_snippets_dir / name).resolve()
+    if path not in _results:
+        raise PluginError(f"{page.file.src_uri}: snippet {name} was not run before the page was built")
+    return _results[path]
+
+
+def output_block(run: runner.Run, section: str | None, language: str) -> str:
+    """Markdown for one output: a fenced block titled "Output" and a small line under it."""
+    labels = LABELS[language]
+    text = run.output(section).rstrip("\n")
+    if not text:
+        return ""
+    failed = bool(run.error) and run.error_report().rstrip("\n") in text
+    meta = labels["ran"].format(device=run.device, torch=run.torch, seconds=run.seconds)
+    name = run.snippet.relative_to(_snippets_dir).as_posix() + (f":{section}" if section else "")
+    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", text)), default=0))
+    title = labels["error" if failed else "output"]
+    return (
+        f'{fence} {{ .text .run-output data-snippet="{name}" title="{title}" }}\n'
+        f"{text}\n{fence}\n\n"
+        f"{meta}\n{{ .run-output__meta }}"
+    )
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    language = _language(page, config)
+    lines = markdown.split("\n")
+    for close, found in reversed(list(fenced_includes(markdown))):
+        blocks = []
+        for name, section in found:
+            try:
+                block = output_block(_result(name, page), section, language)
+            except runner.SnippetError as error:
+                raise PluginError(f"{page.file.src_uri}: {error}") from None
+            if block:
+                blocks.append(block)
+        if blocks:
+            indent = FENCE.match(lines[close]).group(1)
+            lines[close + 1:close + 1] = [""] + [indent + b.replace("\n", "\n" + indent) for b in blocks]
+    return "\n".join(lines)
+
+
+def on_page_content(html_text, page, config, files, **kwargs):
+    def published(match):
+        name, file_name = match.groups()
+        try:
+            source = _result(name, page).file(file_name)
+        except runner.SnippetError as error:
+            raise PluginError(f"{page.file.src_uri}: {error}") from None
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:10]
+        target = Path(name).with_suffix("") / f"{Path(file_name).stem}.{digest}{Path(file_name).suffix}"
+        url = f"assets/runs/{target.as_posix()}"
+        destination = Path(config.site_dir) / url
+        if not destination.exists():
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+        return get_relative_url(url, page.url)
+
+    return RUN_FILE.sub(published, html_text)
+
+
+HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def on_post_page(output, page, config, **kwargs):
+    # Without a site_url the hreflang links in <head> are relative, which search engines
+    # ignore, and Material fetches "<link>/sitemap.xml" for each of them: a 404 on every
+    # page. The language switcher in the header is not affected.
+    if not config.site_url:
+        output = HEAD_ALTERNATE.sub("", output)
+    return output
