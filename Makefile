@@ -1,0 +1,57 @@
+# The book's commands. On a new machine `make serve` or `make test` does all the set-up.
+#
+#   make serve   set up, run the snippets, serve the book at http://127.0.0.1:8000
+#   make build   the static site in site/ (only replaced when the whole build succeeds)
+#   make test    set up, then every test: course values, pages, the strict build, a browser check
+
+export NO_MKDOCS_2_WARNING := 1
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+KATEX_VERSION := 0.16.22
+KATEX := docs/assets/katex/katex.min.js
+
+.PHONY: setup serve build test browser clean
+
+setup: $(INSTALLED) $(KATEX)
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+	  { echo "Python 3.11 is needed (found $$($(PYTHON) --version 2>&1)); set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable .
+	touch $@
+
+# KaTeX renders the formulas; the site serves its own copy (no CDN), fetched once with npm.
+$(KATEX):
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed once, to fetch KaTeX $(KATEX_VERSION) for the formulas"; exit 1; }
+	rm -rf .cache/katex && mkdir -p .cache/katex docs/assets/katex/contrib
+	cd .cache/katex && npm pack --silent katex@$(KATEX_VERSION) >/dev/null && tar -xzf katex-$(KATEX_VERSION).tgz
+	cp -r .cache/katex/package/dist/fonts .cache/katex/package/dist/katex.min.css docs/assets/katex/
+	cp .cache/katex/package/dist/contrib/auto-render.min.js docs/assets/katex/contrib/
+	cp .cache/katex/package/dist/katex.min.js $@
+
+serve: setup
+	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
+build: setup
+	rm -rf .site.partial
+	$(BIN)/mkdocs build --strict --site-dir .site.partial
+	rm -rf site && mv .site.partial site
+
+# The browser tests need Chromium and CJK fonts; install them when missing and we may.
+browser:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "note: no chromium found; the browser tests will be skipped (install chromium and fonts-noto-cjk)"; fi; \
+	fi
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .site.partial .cache docs/assets/katex
