@@ -21,11 +21,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+
+from book import standins
 
 REPO = Path(__file__).resolve().parent.parent
 SNIPPETS = REPO / "snippets"
@@ -75,6 +78,7 @@ class Run:
     torch: str
     files: Path
     dependencies: list[str]
+    standin_data: list[str]
     cached: bool = False
     _sections: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
@@ -135,8 +139,19 @@ def environment() -> dict[str, str]:
         "torch": version("torch"),
         "torchvision": version("torchvision"),
         "accelerator": _accelerator(),
-        "data": os.environ.get("PYTORCH_BOOK_DATA_MODE", "offline"),
+        "data": f"stand-in {standins.version()}" if data_mode() == "standin" else "real",
     }
+
+
+def data_mode() -> str:
+    """"standin" (the default: offline builds and tests) or "real" (BOOK_DATA=real: download the real data)."""
+    mode = os.environ.get("BOOK_DATA", "standin")
+    if mode not in ("standin", "real"):
+        raise SnippetError(f"BOOK_DATA must be 'standin' or 'real', not {mode!r}")
+    return mode
+
+
+_standins_lock = threading.Lock()
 
 
 def _accelerator() -> str:
@@ -197,6 +212,7 @@ def _from_saved(saved: dict, snippet: Path, entry: Path, cached: bool) -> Run:
         torch=saved["environment"]["torch"],
         files=entry / "files",
         dependencies=sorted(saved["dependencies"]),
+        standin_data=saved["standin_data"],
         cached=cached,
         _sections=sections(snippet),
     )
@@ -217,6 +233,9 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
     workdir, record_path = scratch / "files", scratch / "record.json"
     workdir.mkdir()
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", MPLBACKEND="Agg")
+    if data_mode() == "standin":
+        with _standins_lock:
+            env["PYTORCH_BOOK_STANDIN"] = str(standins.ensure())
     started = time.perf_counter()
     try:
         proc = subprocess.run(
@@ -247,6 +266,7 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
         "device": record["device"],
         "environment": environment(),
         "dependencies": {display(p): _sha(p) for p in sorted(opened) if _is_dependency(p, snippet)},
+        "standin_data": standins.datasets_in(opened),
     }
     (scratch / "run.json").write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
     record_path.unlink()

@@ -1,0 +1,145 @@
+"""Stand-in data the book makes itself, for builds and tests without the internet.
+
+Neither set is the real thing, and pages whose output came from one say so.
+
+* CIFAR-10 stand-in: the real on-disk format (`cifar-10-batches-py/` with five pickled
+  training batches of 10000, `test_batch`, `batches.meta`), 50000 + 10000 images of
+  32×32 and the ten real class names. Each image is a striped pattern: the stripes'
+  angle and width depend on the class, colours, phase and noise are random. So a model
+  can learn the classes, as it can on CIFAR-10, but it has nothing else in common with it.
+  torchvision reads it with its own CIFAR10 code; the only change is that its list of
+  md5 checksums is replaced by the stand-in's (`accept_standin_checksums`), because the
+  real list can never match files made here.
+* ants/bees stand-in: `hymenoptera_data/{train,val}/{ants,bees}/*.jpg` with the real
+  counts (train: 124 ants, 121 bees; val: 70 ants, 83 bees); ants are small dark blobs
+  in a row, bees yellow-and-black striped ovals.
+
+`ensure()` makes them once into .cache/standin-data (about 2 s) and again only when
+this file changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+ROOT = REPO / ".cache" / "standin-data"
+MANIFEST = ROOT / "manifest.json"
+CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+ANTS_BEES = {"train": {"ants": 124, "bees": 121}, "val": {"ants": 70, "bees": 83}}
+CIFAR_FOLDER = "cifar-10-batches-py"
+ANTS_BEES_FOLDER = "hymenoptera_data"
+
+
+def version() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def ensure() -> Path:
+    """Make the stand-ins unless the current ones came from this very file."""
+    try:
+        if json.loads(MANIFEST.read_text())["version"] == version():
+            return ROOT
+    except (OSError, ValueError, KeyError):
+        pass
+    building = ROOT.with_name(ROOT.name + ".partial")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    checksums = _make_cifar10(building / CIFAR_FOLDER)
+    _make_ants_bees(building / ANTS_BEES_FOLDER)
+    (building / "manifest.json").write_text(json.dumps({"version": version(), "cifar10_md5": checksums}, indent=1))
+    shutil.rmtree(ROOT, ignore_errors=True)
+    building.rename(ROOT)
+    return ROOT
+
+
+def cifar10_images(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """`count` stand-in images as uint8 (N, 3, 32, 32) and their labels, balanced over the classes."""
+    rng = np.random.default_rng(seed)
+    labels = rng.permutation(np.arange(count) % len(CLASSES))
+    first_cat = int(np.flatnonzero(labels == CLASSES.index("cat"))[0])
+    labels[[0, first_cat]] = labels[[first_cat, 0]]  # like the real test set, image 0 is a cat
+    angle = (labels * (np.pi / len(CLASSES)) + rng.normal(0, 0.12, count)).astype(np.float32)
+    period = (np.where(labels % 2 == 0, 6.0, 10.0) * rng.uniform(0.9, 1.1, count)).astype(np.float32)
+    phase = rng.uniform(0, 2 * np.pi, count).astype(np.float32)
+    y, x = np.mgrid[0:32, 0:32].astype(np.float32)
+    along = x[None] * np.cos(angle)[:, None, None] + y[None] * np.sin(angle)[:, None, None]
+    stripes = 0.5 + 0.5 * np.sin(2 * np.pi * along / period[:, None, None] + phase[:, None, None])
+    light = rng.uniform(0.55, 1.0, (count, 3)).astype(np.float32)
+    dark = rng.uniform(0.0, 0.45, (count, 3)).astype(np.float32)
+    pictures = dark[:, :, None, None] + (light - dark)[:, :, None, None] * stripes[:, None]
+    pictures += rng.standard_normal(pictures.shape, dtype=np.float32) * 0.2
+    return (np.clip(pictures, 0, 1) * 255 + 0.5).astype(np.uint8), labels
+
+
+def _make_cifar10(folder: Path) -> dict[str, str]:
+    folder.mkdir(parents=True)
+    batches = [(f"data_batch_{i}", 10000, i) for i in range(1, 6)] + [("test_batch", 10000, 100)]
+    for name, count, seed in batches:
+        images, labels = cifar10_images(count, seed)
+        batch = {
+            "batch_label": f"stand-in {name} (not CIFAR-10)",
+            "labels": labels.tolist(),
+            "data": images.reshape(count, -1),
+            "filenames": [f"standin_{CLASSES[label]}_{seed}_{i:05d}.png" for i, label in enumerate(labels)],
+        }
+        with open(folder / name, "wb") as out:
+            pickle.dump(batch, out, protocol=4)
+    with open(folder / "batches.meta", "wb") as out:
+        pickle.dump({"label_names": CLASSES, "num_cases_per_batch": 10000, "num_vis": 3072}, out, protocol=4)
+    return {path.name: hashlib.md5(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())}
+
+
+def _make_ants_bees(folder: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    rng = np.random.default_rng(7)
+    for split, counts in ANTS_BEES.items():
+        for kind, count in counts.items():
+            target = folder / split / kind
+            target.mkdir(parents=True)
+            for i in range(count):
+                width, height = int(rng.integers(400, 640)), int(rng.integers(300, 480))
+                ground = tuple(int(v) for v in rng.integers([60, 90, 30], [140, 170, 90]))
+                picture = Image.new("RGB", (width, height), ground)
+                draw = ImageDraw.Draw(picture)
+                cx, cy = rng.uniform(0.3, 0.7) * width, rng.uniform(0.3, 0.7) * height
+                if kind == "ants":
+                    for part in range(3):
+                        r = height * 0.05 * (1.3 if part == 2 else 1.0)
+                        x = cx + (part - 1) * r * 2.1
+                        draw.ellipse([x - r, cy - r * 0.8, x + r, cy + r * 0.8], fill=(25, 15, 10))
+                else:
+                    rx, ry = height * 0.16, height * 0.1
+                    draw.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], fill=(235, 190, 30))
+                    for stripe in (-0.4, 0.0, 0.4):
+                        x = cx + stripe * rx
+                        draw.rectangle([x - rx * 0.1, cy - ry * 0.9, x + rx * 0.1, cy + ry * 0.9], fill=(20, 20, 20))
+                picture.save(target / f"standin_{kind[:-1]}_{split}_{i:03d}.jpg", quality=85)
+
+
+def accept_standin_checksums() -> None:
+    """Let torchvision's CIFAR10 accept the stand-in files (their md5s, not the real ones)."""
+    from torchvision.datasets import CIFAR10
+
+    checksums = json.loads(MANIFEST.read_text())["cifar10_md5"]
+    CIFAR10.train_list = [[f"data_batch_{i}", checksums[f"data_batch_{i}"]] for i in range(1, 6)]
+    CIFAR10.test_list = [["test_batch", checksums["test_batch"]]]
+    CIFAR10.meta = dict(CIFAR10.meta, md5=checksums["batches.meta"])
+
+
+def datasets_in(paths) -> list[str]:
+    """Names of the stand-in data sets among the files a program opened."""
+    names = {CIFAR_FOLDER: "CIFAR-10", ANTS_BEES_FOLDER: "ants/bees"}
+    found = set()
+    for path in paths:
+        path = Path(path)
+        if path.is_relative_to(ROOT) and len(path.relative_to(ROOT).parts) > 1:
+            found.add(names.get(path.relative_to(ROOT).parts[0], path.relative_to(ROOT).parts[0]))
+    return sorted(found)

@@ -1,0 +1,117 @@
+"""Data: the offline stand-ins, and what a reader sees when the real data is missing."""
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+import torchvision
+from torch import nn
+from torch.utils.data import DataLoader, Subset
+
+from book import runner, standins
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def cifar10():
+    root = standins.ensure()
+    standins.accept_standin_checksums()
+    to_tensor = torchvision.transforms.ToTensor()
+    train = torchvision.datasets.CIFAR10(str(root), train=True, transform=to_tensor, download=True)
+    test = torchvision.datasets.CIFAR10(str(root), train=False, transform=to_tensor, download=True)
+    return train, test
+
+
+def test_cifar10_standin_is_read_by_torchvision_with_the_real_sizes_and_classes(cifar10):
+    train, test = cifar10
+    assert (len(train), len(test)) == (50000, 10000)
+    assert test.classes == ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+    image, target = test[0]
+    assert image.shape == torch.Size([3, 32, 32]) and target == 3 and test.classes[target] == "cat"
+    counts = torch.bincount(torch.tensor(test.targets), minlength=10)
+    assert counts.tolist() == [1000] * 10
+
+
+def test_cifar10_standin_files_have_the_real_layout():
+    folder = standins.ensure() / "cifar-10-batches-py"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "batches.meta", "data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5", "test_batch"]
+    with open(folder / "data_batch_1", "rb") as f:
+        batch = pickle.load(f, encoding="latin1")
+    assert batch["data"].shape == (10000, 3072) and batch["data"].dtype.name == "uint8"
+    assert len(batch["labels"]) == 10000
+
+
+def test_the_course_model_learns_the_cifar10_standin_well_above_chance(cifar10):
+    train, test = cifar10
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(3, 32, 5, padding=2), nn.MaxPool2d(2), nn.Conv2d(32, 32, 5, padding=2), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 5, padding=2), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(1024, 64), nn.Linear(64, 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+    for step, (images, targets) in enumerate(DataLoader(train, batch_size=64, shuffle=True)):
+        loss = nn.functional.cross_entropy(model(images), targets)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if step == 100:
+            break
+    with torch.no_grad():
+        right = sum((model(x).argmax(1) == y).sum().item() for x, y in DataLoader(Subset(test, range(2000)), batch_size=500))
+    assert right / 2000 > 0.5, f"accuracy {right / 2000:.2f} after 100 steps; chance is 0.10"
+
+
+def test_ants_bees_standin_has_the_course_counts():
+    root = standins.ensure() / "hymenoptera_data"
+    counts = {f"{split}/{kind}": len(os.listdir(root / split / kind)) for split in ("train", "val") for kind in ("ants", "bees")}
+    assert counts == {"train/ants": 124, "train/bees": 121, "val/ants": 70, "val/bees": 83}
+
+
+def test_outputs_that_read_standin_data_are_marked_as_such():
+    assert runner.run("about_data/cifar10_samples.py").standin_data == ["CIFAR-10"]
+    assert runner.run("about_data/ants_bees_samples.py").standin_data == ["ants/bees"]
+    assert runner.run("conv/functional_conv2d.py").standin_data == []
+
+
+def run_like_a_reader(snippet, data_root):
+    """`python snippets/...` from the repo root, real-data mode, with every download refused at once."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTORCH_BOOK_STANDIN"}
+    env.update(PYTORCH_BOOK_DATA=str(data_root), https_proxy="http://127.0.0.1:9", http_proxy="http://127.0.0.1:9")
+    return subprocess.run([sys.executable, snippet], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_missing_cifar10_gives_one_clear_message_and_a_nonzero_exit(tmp_path):
+    result = run_like_a_reader("snippets/about_data/cifar10_samples.py", tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"CIFAR-10 is not in {tmp_path} and could not be downloaded." in result.stderr
+    assert torchvision.datasets.CIFAR10.url in result.stderr
+    assert torchvision.datasets.CIFAR10.tgz_md5 in result.stderr
+    assert f"{tmp_path}/cifar-10-python.tar.gz" in result.stderr
+    assert "PYTORCH_BOOK_DATA" in result.stderr
+
+
+def test_missing_ants_bees_gives_one_clear_message(tmp_path):
+    result = run_like_a_reader("snippets/about_data/ants_bees_samples.py", tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "ants/bees (hymenoptera_data) is not in" in result.stderr
+    assert "https://download.pytorch.org/tutorial/hymenoptera_data.zip" in result.stderr
+
+
+def test_other_errors_keep_their_normal_traceback(tmp_path):
+    script = tmp_path / "other.py"
+    script.write_text("import snippets.course_data\nraise ValueError('not about data')\n")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" in result.stderr and "ValueError: not about data" in result.stderr
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_data_page_gives_the_real_archive_and_checksum(language):
+    page = (REPO / "docs" / language / "standin-data.md").read_text(encoding="utf-8")
+    assert torchvision.datasets.CIFAR10.url in page
+    assert torchvision.datasets.CIFAR10.tgz_md5 in page
