@@ -13,26 +13,56 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
-from book import runner
+from book import runner, tensorboard_shots
 
 INCLUDE = re.compile(r'^\s*--8<--\s+"([^"]+?\.py)(?::([\w-]+))?"\s*$')
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
-RUN_FILE = re.compile(r"run:([\w./-]+?\.py)/([\w.-]+)")
+RUN_FILE = re.compile(r"run:([\w./-]+?\.py)/([^\s)\"']+)")
 
 LABELS = {
-    "zh": {"output": "输出", "error": "输出（按预期报错）", "ran": "运行于 {device} · torch {torch} · 用时 {seconds:.1f} 秒"},
-    "en": {"output": "Output", "error": "Output (stops with an error, as intended)", "ran": "ran on {device} · torch {torch} · {seconds:.1f} s"},
+    "zh": {
+        "output": "输出",
+        "error": "输出（按预期报错）",
+        "ran": "运行于 {device} · torch {torch} · 用时 {seconds:.1f} 秒",
+        "standin": " · ⚠ 用的是{names}替身数据",
+        "notice": (
+            '!!! warning "本页有输出来自替身数据"\n\n'
+            "    本书在离线环境中构建，下载不到 {names}，所以标着“替身数据”的输出和图片，"
+            "是在本书自己生成的替身数据上运行得到的：文件格式、图片数量和类别名与真实数据相同，图片内容却是合成的。"
+            "代码不用改：在你自己的电脑上运行时，程序会下载真实数据，数值和图片会和这里不同。"
+            "详见[关于替身数据]({link})。"
+        ),
+    },
+    "en": {
+        "output": "Output",
+        "error": "Output (stops with an error, as intended)",
+        "ran": "ran on {device} · torch {torch} · {seconds:.1f} s",
+        "standin": " · ⚠ used stand-in {names} data",
+        "notice": (
+            '!!! warning "Some outputs on this page come from stand-in data"\n\n'
+            "    This book is built where {names} cannot be downloaded, so the outputs and pictures marked "
+            "\"stand-in\" come from data the book makes itself: the same file format, number of images and "
+            "class names as the real data, but synthetic pictures. The code needs no change: on your computer "
+            "it downloads the real data, and the numbers and pictures will differ from these. "
+            "See [About the stand-in data]({link})."
+        ),
+    },
 }
+STANDIN_PAGE = "standin-data.md"
 
 _results: dict[Path, runner.Run] = {}
+_shots: dict[tuple[Path, str], Path] = {}
 _snippets_dir = runner.SNIPPETS
+_docs_dir = "docs"
 
 
 def on_config(config, **kwargs):
@@ -80,6 +110,8 @@ def snippets_used(docs_dir: Path, snippets_dir: Path) -> dict[Path, list[str]]:
 
 
 def on_pre_build(config, **kwargs):
+    global _docs_dir
+    _docs_dir = config.docs_dir
     used = snippets_used(Path(config.docs_dir), _snippets_dir)
     missing = [f"{runner.display(p)} (used on {', '.join(pages)})" for p, pages in used.items() if not p.is_file()]
     if missing:
@@ -90,6 +122,26 @@ def on_pre_build(config, **kwargs):
         raise PluginError("A snippet failed, so the book was not built:\n" + "\n".join(report))
     _results.clear()
     _results.update(results)
+    _take_screenshots(used)
+
+
+def _take_screenshots(used: dict[Path, list[str]]) -> None:
+    """TensorBoard screenshots that pages ask for with run:<snippet>/tensorboard/<tab>."""
+    wanted = {}
+    for page in sorted(Path(_docs_dir).rglob("*.md")):
+        for name, request in RUN_FILE.findall(page.read_text(encoding="utf-8")):
+            if request.startswith("tensorboard/"):
+                path = (_snippets_dir / name).resolve()
+                try:
+                    wanted[(path, request)] = tensorboard_shots.Shot.parse(_results[path].files, request)
+                except tensorboard_shots.ShotError as error:
+                    raise PluginError(f"{page.relative_to(_docs_dir)}: {error}") from None
+    try:
+        taken = tensorboard_shots.take(sorted(set(wanted.values()), key=repr))
+    except tensorboard_shots.ShotError as error:
+        raise PluginError(f"TensorBoard screenshot failed: {error}") from None
+    _shots.clear()
+    _shots.update({key: taken[shot] for key, shot in wanted.items()})
 
 
 def _language(page, config) -> str:
@@ -115,6 +167,8 @@ def output_block(run: runner.Run, section: str | None, language: str) -> str:
         return ""
     failed = bool(run.error) and run.error_report().rstrip("\n") in text
     meta = labels["ran"].format(device=run.device, torch=run.torch, seconds=run.seconds)
+    if run.standin_data:
+        meta += labels["standin"].format(names=" / ".join(run.standin_data))
     name = run.snippet.relative_to(_snippets_dir).as_posix() + (f":{section}" if section else "")
     fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", text)), default=0))
     title = labels["error" if failed else "output"]
@@ -127,6 +181,7 @@ def output_block(run: runner.Run, section: str | None, language: str) -> str:
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
     language = _language(page, config)
+    markdown = _standin_notice(markdown, page, language)
     lines = markdown.split("\n")
     for close, found in reversed(list(fenced_includes(markdown))):
         blocks = []
@@ -143,13 +198,32 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     return "\n".join(lines)
 
 
+def _standin_notice(markdown: str, page, language: str) -> str:
+    """A warning under the page title when any output or figure on it came from stand-in data."""
+    names = [name for _, found in fenced_includes(markdown) for name, _ in found]
+    names += [name for name, _ in RUN_FILE.findall(markdown)]
+    used = sorted({data for name in names for data in _result(name, page).standin_data})
+    if not used:
+        return markdown
+    depth = page.file.src_uri.count("/") - (1 if page.file.src_uri.split("/", 1)[0] in LABELS else 0)
+    notice = LABELS[language]["notice"].format(names=" / ".join(used), link="../" * depth + STANDIN_PAGE)
+    title = re.search(r"^# .*$", markdown, re.MULTILINE)
+    at = title.end() if title else 0
+    return markdown[:at] + "\n\n" + notice + "\n" + markdown[at:]
+
+
 def on_page_content(html_text, page, config, files, **kwargs):
     def published(match):
-        name, file_name = match.groups()
-        try:
-            source = _result(name, page).file(file_name)
-        except runner.SnippetError as error:
-            raise PluginError(f"{page.file.src_uri}: {error}") from None
+        name, file_name = match.group(1), html.unescape(match.group(2))
+        run = _result(name, page)
+        if file_name.startswith("tensorboard/"):
+            source = _shots[(run.snippet, file_name)]
+            file_name = "tensorboard-" + urlsplit(file_name).path.split("/")[1] + ".png"
+        else:
+            try:
+                source = run.file(file_name)
+            except runner.SnippetError as error:
+                raise PluginError(f"{page.file.src_uri}: {error}") from None
         digest = hashlib.sha256(source.read_bytes()).hexdigest()[:10]
         target = Path(name).with_suffix("") / f"{Path(file_name).stem}.{digest}{Path(file_name).suffix}"
         url = f"assets/runs/{target.as_posix()}"
