@@ -1,0 +1,19 @@
+# --8<-- [start:array]
+import numpy as np
+from PIL import Image
+
+from snippets.course_data import PHOTO
+
+img_PIL = Image.open(PHOTO)
+img_array = np.array(img_PIL)
+print(type(img_array))
+print(img_array.shape)
+# --8<-- [end:array]
+
+# --8<-- [start:add]
+from torch.utils.tensorboard import SummaryWriter
+
+writer = SummaryWriter("logs")
+writer.add_image("test", img_array, 1, dataformats="HWC")
+writer.close()
+# --8<-- [end:add]

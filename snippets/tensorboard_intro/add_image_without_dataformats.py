@@ -1,0 +1,12 @@
+# expected-error: TypeError
+import numpy as np
+from PIL import Image
+from torch.utils.tensorboard import SummaryWriter
+
+from snippets.course_data import PHOTO
+
+img_array = np.array(Image.open(PHOTO))
+writer = SummaryWriter("logs")
+# --8<-- [start:fails]
+writer.add_image("test", img_array, 1)
+# --8<-- [end:fails]
