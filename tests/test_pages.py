@@ -106,3 +106,13 @@ def test_fenced_includes_handles_nesting_and_longer_fences():
         "```",
     ])
     assert list(fenced_includes(text)) == [(2, [("ch/a.py", "one")]), (8, [("ch/b.py", None)])]
+
+
+@pytest.mark.parametrize("path", [f"{lang}/{p}" for lang in ("zh", "en") for p in pages(ZH)])
+def test_front_matter_parses_and_describes_the_page(path):
+    text = (DOCS / path).read_text(encoding="utf-8")
+    match = re.match(r"---\n(.*?)\n---\n", text, re.DOTALL)
+    assert match, f"{path}: no front matter"
+    meta = yaml.safe_load(match.group(1))
+    assert isinstance(meta, dict) and isinstance(meta.get("description"), str) and len(meta["description"]) > 20, \
+        f"{path}: front matter must be YAML with a description (quote values that contain ': ')"

@@ -1,0 +1,26 @@
+# --8<-- [start:training]
+import torch
+import torchvision
+from torch import nn
+from torch.utils.data import DataLoader, Subset
+
+from snippets.course_data import DATA_ROOT
+from snippets.sequential.cifar10_model import Tudui
+
+dataset = torchvision.datasets.CIFAR10(DATA_ROOT, train=False, transform=torchvision.transforms.ToTensor(),
+                                       download=True)
+dataloader = DataLoader(Subset(dataset, range(300)), batch_size=1)
+
+torch.manual_seed(0)
+tudui = Tudui()
+loss = nn.CrossEntropyLoss()
+optim = torch.optim.SGD(tudui.parameters(), lr=0.01)
+for epoch in range(2):
+    running_loss = 0.0
+    for imgs, targets in dataloader:
+        result_loss = loss(tudui(imgs), targets)
+        result_loss.backward()
+        optim.step()
+        running_loss = running_loss + result_loss.item()
+    print(f"epoch {epoch}: summed loss {running_loss:.4f}")
+# --8<-- [end:training]

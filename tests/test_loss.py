@@ -1,0 +1,35 @@
+"""Chapter 15 · 损失函数与反向传播: the course's loss values to the digit, and backward()."""
+
+import math
+import re
+
+from book.runner import run
+
+LOSSES = "loss/l1_mse_cross_entropy.py"
+
+
+def test_l1_loss_mean_and_sum():
+    # The course's slide says 0.6 for the mean: an arithmetic slip, 2 / 3 is right.
+    assert run(LOSSES).output("l1") == "tensor(0.6667)\ntensor(2.)\n"
+
+
+def test_mse_loss():
+    assert run(LOSSES).output("mse") == "tensor(1.3333)\n"
+
+
+def test_cross_entropy_and_the_same_value_by_hand():
+    assert run(LOSSES).output("cross-entropy") == "tensor(1.1019)\n"
+    assert run(LOSSES).output("by-hand") == "tensor(1.1019)\n"
+
+
+def test_untrained_model_loss_is_near_log_10_and_backward_fills_grad():
+    result = run("loss/backward_on_cifar10.py")
+    forward = result.output("forward").splitlines()
+    assert forward[-2] == "tensor([3])"  # test image 0 is a cat
+    loss = float(re.fullmatch(r"tensor\(([\d.]+), grad_fn=<NllLossBackward0>\)", forward[-1]).group(1))
+    assert abs(loss - math.log(10)) < 0.3
+    backward = result.output("backward").splitlines()
+    assert backward[0] == "None"
+    assert backward[1] == "torch.Size([32, 3, 5, 5])"
+    values = [float(v) for v in re.findall(r"-?\d+\.\d+", "\n".join(backward[2:]))]
+    assert len(values) == 25 and any(v != 0 for v in values)

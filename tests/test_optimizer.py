@@ -1,0 +1,35 @@
+"""Chapter 16 · 优化器: SGD lowers the summed loss every epoch; without zero_grad it blows up."""
+
+import re
+
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+from book.runner import run
+
+
+def summed_losses(text):
+    return [float(v) for v in re.findall(r"^epoch \d+: summed loss (\S+)$", text, re.MULTILINE)]
+
+
+def test_summed_loss_falls_every_epoch():
+    result = run("optimizer/sgd_training_loop.py")
+    losses = summed_losses(result.output("loop"))
+    assert len(losses) == 3
+    assert all(later < earlier for earlier, later in zip(losses, losses[1:])), losses
+    # 1000 pictures: an untrained model starts near 1000 * log(10) ≈ 2303 and must end well below it
+    assert 1500 < losses[0] < 2500 and losses[-1] < 0.75 * losses[0]
+
+
+def test_the_losses_are_also_in_tensorboard():
+    result = run("optimizer/sgd_training_loop.py")
+    events = EventAccumulator(str(result.files / "logs"))
+    events.Reload()
+    logged = [(p.step, p.value) for p in events.Scalars("running_loss")]
+    printed = summed_losses(result.output("loop"))
+    assert [step for step, _ in logged] == list(range(len(printed)))
+    assert all(abs(value - expected) < 1e-2 for (_, value), expected in zip(logged, printed))  # stored as float32
+
+
+def test_backward_adds_to_grad_and_training_without_zero_grad_diverges():
+    assert run("optimizer/grad_accumulates.py").output("accumulate") == "True\n"
+    assert run("optimizer/without_zero_grad.py").output("training") == "epoch 0: summed loss nan\nepoch 1: summed loss nan\n"
