@@ -41,6 +41,9 @@ _EXPECTED_ERROR = re.compile(r"^#\s*expected-error:\s*([\w.]+)\s*$", re.MULTILIN
 # Files under these folders are not project code: the virtual environment, caches,
 # data sets (covered by the data mode instead) and what runs write.
 _NOT_DEPENDENCIES = (".venv", ".cache", ".git", "data", "site", "logs")
+# Memory addresses in reprs such as <PIL.Image.Image ... at 0x7F3A...> change on every run.
+_ADDRESS = re.compile(r" at 0x[0-9A-Fa-f]+>")
+ADDRESS_SHOWN_AS = " at 0x…>"
 
 
 class SnippetError(Exception):
@@ -260,7 +263,7 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
     opened = {Path(p) for p in record["opened"]} | {snippet}
     saved = {
         "snippet": display(snippet),
-        "chunks": record["chunks"],
+        "chunks": [[line, _ADDRESS.sub(ADDRESS_SHOWN_AS, text)] for line, text in record["chunks"]],
         "error": record["error"],
         "seconds": round(seconds, 2),
         "device": record["device"],

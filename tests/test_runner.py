@@ -121,3 +121,8 @@ def test_run_many_collects_failures_without_stopping_the_others(tmp_path):
     results, failures = runner.run_many([good, bad], jobs=2)
     assert results[good.resolve()].output() == "ok\n"
     assert "exit code 3" in failures[bad.resolve()]
+
+
+def test_memory_addresses_are_shown_the_same_on_every_run(tmp_path):
+    snippet = write(tmp_path / "address.py", "print(object())\n")
+    assert runner.run(snippet).output() == "<object object at 0x…>\n"
