@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
-from book import runner, tensorboard_shots
+from book import offline, runner, tensorboard_shots
 
 INCLUDE = re.compile(r'^\s*--8<--\s+"([^"]+?\.py)(?::([\w-]+))?"\s*$')
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
@@ -68,6 +68,8 @@ _docs_dir = "docs"
 def on_config(config, **kwargs):
     """Find snippets where pymdownx.snippets finds them: its first base_path."""
     global _snippets_dir
+    if runner.data_mode() == "standin":
+        offline.install()
     base = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", [])
     base = [base] if isinstance(base, str) else base
     if not base:

@@ -237,6 +237,7 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
     workdir.mkdir()
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", MPLBACKEND="Agg")
     if data_mode() == "standin":
+        env["BOOK_OFFLINE"] = "1"
         with _standins_lock:
             env["PYTORCH_BOOK_STANDIN"] = str(standins.ensure())
     started = time.perf_counter()

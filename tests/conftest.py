@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from book import offline
+
+offline.install()  # a test that reaches another host fails, naming it
+
 REPO = Path(__file__).resolve().parent.parent
 
 

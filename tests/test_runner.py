@@ -126,3 +126,22 @@ def test_run_many_collects_failures_without_stopping_the_others(tmp_path):
 def test_memory_addresses_are_shown_the_same_on_every_run(tmp_path):
     snippet = write(tmp_path / "address.py", "print(object())\n")
     assert runner.run(snippet).output() == "<object object at 0x…>\n"
+
+
+def test_an_offline_run_cannot_reach_other_hosts(tmp_path):
+    snippet = write(tmp_path / "reaches_out.py", """
+        import socket
+        socket.create_connection(("192.0.2.1", 80), timeout=1)
+    """)
+    with pytest.raises(runner.SnippetError, match=r"OfflineError: offline: refused to reach 192\.0\.2\.1:80"):
+        runner.run(snippet)
+
+
+def test_the_test_process_itself_cannot_reach_other_hosts():
+    import socket
+    import urllib.request
+
+    with pytest.raises(ConnectionRefusedError, match="refused to reach 192.0.2.1:80"):
+        socket.create_connection(("192.0.2.1", 80), timeout=1)
+    with pytest.raises(OSError, match="refused to reach example.com"):
+        urllib.request.urlopen("http://example.com/", timeout=1)
