@@ -1,6 +1,6 @@
 # The book's commands. On a new machine `make serve` or `make test` does all the set-up.
 #
-#   make serve   set up, run the snippets, serve the book at http://127.0.0.1:8000
+#   make serve   set up, run the snippets, serve the book at http://127.0.0.1:8000 (PORT=8001 for another port)
 #   make build   the static site in site/ (only replaced when the whole build succeeds)
 #   make test    set up, then every test: course values, pages, the strict build, a browser check
 
@@ -10,6 +10,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+PORT ?= 8000
 KATEX_VERSION := 0.16.22
 KATEX := docs/assets/katex/katex.min.js
 
@@ -35,7 +36,9 @@ $(KATEX):
 	cp .cache/katex/package/dist/katex.min.js $@
 
 serve: setup
-	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+	@$(BIN)/python -c 'import socket; socket.socket().bind(("127.0.0.1", $(PORT)))' 2>/dev/null || \
+	  { echo "Port $(PORT) on 127.0.0.1 is already in use (another make serve?). Stop that, or run: make serve PORT=8001"; exit 1; }
+	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:$(PORT)
 
 build: setup
 	rm -rf .site.partial

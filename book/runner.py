@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from book import standins
+from book import CACHE_DIR, REPO, standins
 
-REPO = Path(__file__).resolve().parent.parent
 SNIPPETS = REPO / "snippets"
-CACHE = Path(os.environ.get("BOOK_CACHE", REPO / ".cache" / "runs"))
+CACHE = CACHE_DIR / "runs"
 LAUNCHER = Path(__file__).with_name("launch.py")
 TIMEOUT_S = int(os.environ.get("BOOK_SNIPPET_TIMEOUT", "900"))
 

@@ -17,7 +17,7 @@ Neither set is the real thing, and pages whose output came from one say so.
   counts (train: 124 ants, 121 bees; val: 70 ants, 83 bees); ants are small dark blobs
   in a row, bees yellow-and-black striped ovals.
 
-`ensure()` makes them once into .cache/standin-data (about 2 s) and again only when
+`ensure()` makes them once into .cache/standin-data (BOOK_CACHE_DIR/standin-data) (about 2 s) and again only when
 this file changes.
 """
 
@@ -32,8 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-ROOT = REPO / ".cache" / "standin-data"
+from book import CACHE_DIR
+
+ROOT = CACHE_DIR / "standin-data"
 MANIFEST = ROOT / "manifest.json"
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 ANTS_BEES = {"train": {"ants": 124, "bees": 121}, "val": {"ants": 70, "bees": 83}}

@@ -28,16 +28,18 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from book import CACHE_DIR
+
 log = logging.getLogger("mkdocs.book.tensorboard")
 
-REPO = Path(__file__).resolve().parent.parent
-CACHE = REPO / ".cache" / "tensorboard"
+CACHE = CACHE_DIR / "tensorboard"
 TABS = ("scalars", "images", "graphs")
 VIEWPORT = {"width": 1200, "height": 800}
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -140,13 +142,21 @@ class _tensorboard:
         logdir = tops.pop()[0] if len(tops) == 1 and tops != {()} else "."
         command = [str(Path(sys.executable).with_name("tensorboard")), f"--logdir={logdir}",
                    "--host", "127.0.0.1", "--port", str(port), "--reload_interval", "1"]
-        self.process = subprocess.Popen(command, cwd=self.logdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(command, cwd=self.logdir, stdout=self.log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
-        url = f"http://127.0.0.1:{port}"
+        try:
+            return self._wait_until_ready(f"http://127.0.0.1:{port}")
+        except BaseException:  # Ctrl-C while waiting too: never leave the server behind
+            self.__exit__(None, None, None)
+            raise
+
+    def _wait_until_ready(self, url: str) -> str:
         deadline = time.monotonic() + 60
         while True:
             if self.process.poll() is not None:
-                output = self.process.stdout.read().decode(errors="replace")
+                self.log.seek(0)
+                output = self.log.read().decode(errors="replace")
                 raise ShotError(f"tensorboard exited with code {self.process.returncode}:\n{output[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{url}/data/plugins_listing", timeout=2) as response:
@@ -156,7 +166,6 @@ class _tensorboard:
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                self.__exit__(None, None, None)
                 raise ShotError(f"tensorboard at {url} showed no {', '.join(sorted(self.plugins))} data within 60 s")
             time.sleep(0.2)
 
@@ -168,6 +177,7 @@ class _tensorboard:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        self.log.close()
 
 
 def _shoot(browser, url: str, shot: Shot, target: Path) -> None:

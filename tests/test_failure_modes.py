@@ -1,0 +1,91 @@
+"""What happens when things go wrong: each case gives a clear message and leaves nothing behind."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+
+def test_make_serve_on_an_occupied_port_says_so():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(["make", "--no-print-directory", "serve", f"PORT={port}"], cwd=REPO,
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert f"Port {port} on 127.0.0.1 is already in use" in result.stdout + result.stderr
+    assert f"make serve PORT=" in result.stdout + result.stderr
+
+
+def test_a_corrupt_dataset_archive_gives_the_missing_data_message(tmp_path):
+    (tmp_path / "cifar-10-python.tar.gz").write_bytes(b"not really a tar.gz" * 1000)
+    env = {k: v for k, v in os.environ.items() if k != "PYTORCH_BOOK_STANDIN"}
+    env.update(PYTORCH_BOOK_DATA=str(tmp_path), https_proxy="http://127.0.0.1:9", http_proxy="http://127.0.0.1:9")
+    result = subprocess.run([sys.executable, "snippets/about_data/cifar10_samples.py"], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "If the file is already there, it is incomplete or damaged: delete it and download it again." in result.stderr
+
+
+def started_by(cache_dir, program):
+    """Processes of `program` whose environment carries this build's BOOK_CACHE_DIR."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            environ = (proc / "environ").read_bytes().split(b"\0")
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if f"BOOK_CACHE_DIR={cache_dir}".encode() in environ and program in cmdline:
+            found.append(cmdline[:120])
+    return found
+
+
+@pytest.mark.skipif(not (os.environ.get("CI") or __import__("shutil").which("chromium")), reason="needs chromium")
+def test_ctrl_c_during_a_build_leaves_no_tensorboard_or_browser_running(tmp_path):
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "snippets").mkdir()
+    (project / "snippets" / "scalars.py").write_text(textwrap.dedent("""
+        from torch.utils.tensorboard import SummaryWriter
+        writer = SummaryWriter("logs")
+        for i in range(10):
+            writer.add_scalar("interrupted", i, i)
+        writer.close()
+    """))
+    (project / "docs" / "index.md").write_text("# Page\n\n![shot](run:scalars.py/tensorboard/scalars?tag=interrupted)\n")
+    (project / "mkdocs.yml").write_text(textwrap.dedent(f"""
+        site_name: interrupted
+        hooks: ["{REPO / 'book' / 'mkdocs_hooks.py'}"]
+        markdown_extensions:
+          - pymdownx.snippets:
+              base_path: ["{project / 'snippets'}"]
+              check_paths: true
+    """))
+    env = dict(os.environ, BOOK_CACHE_DIR=str(tmp_path / "cache"), NO_MKDOCS_2_WARNING="1")
+    build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
+                             cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+    cache = tmp_path / "cache"
+    deadline = time.monotonic() + 240
+    while not (started_by(cache, "chromium") and started_by(cache, "tensorboard")) and time.monotonic() < deadline \
+            and build.poll() is None:
+        time.sleep(0.1)
+    assert started_by(cache, "tensorboard") and started_by(cache, "chromium"), \
+        "the build never got to the screenshot:\n" + build.stdout.read().decode()
+    time.sleep(0.5)
+    os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    build.wait(timeout=60)
+    time.sleep(1)
+    assert build.returncode != 0
+    assert started_by(cache, "tensorboard") == [], "a tensorboard server was left running"
+    assert started_by(cache, "chromium") == [], "a headless browser was left running"
