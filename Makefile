@@ -3,6 +3,7 @@
 #   make serve   set up, run the snippets, serve the book at http://127.0.0.1:8000 (PORT=8001 for another port)
 #   make build   the static site in site/ (only replaced when the whole build succeeds)
 #   make test    set up, then every test: course values, pages, the strict build, a browser check
+#   make bench   cold, warm and one-edit build times, per-chapter run times, test-suite time
 
 export NO_MKDOCS_2_WARNING := 1
 
@@ -14,7 +15,7 @@ PORT ?= 8000
 KATEX_VERSION := 0.16.22
 KATEX := docs/assets/katex/katex.min.js
 
-.PHONY: setup serve build test browser clean
+.PHONY: setup serve build test bench browser clean
 
 setup: $(INSTALLED) $(KATEX)
 
@@ -55,6 +56,10 @@ browser:
 
 test: setup browser
 	$(BIN)/python -m pytest
+
+# Build and test times, measured in one run; the table goes to benchmarks/results.md.
+bench: setup browser
+	$(BIN)/python -m book.bench
 
 clean:
 	rm -rf site .site.partial .cache docs/assets/katex

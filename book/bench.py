@@ -1,0 +1,146 @@
+"""`make bench`: how long the book takes to build and test, measured in one run on this machine.
+
+Prints a table and writes it to benchmarks/results.md. Every build here is offline
+(stand-in data) and uses its own empty cache folder, so the figures do not depend on
+what was built before, and the cache of the working tree is left alone:
+
+* cold build: stand-in data made, every snippet run, every screenshot taken;
+* warm rebuild: nothing changed, so nothing may run again;
+* rebuild after touching one snippet: which results were made again;
+* a second cold build, compared with the first: captured outputs and drawn figures
+  must be identical (TensorBoard screenshots show wall-clock times, so they are not compared);
+* the test suite (`pytest`), on the working tree's own cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from book import REPO
+
+EDITED = REPO / "snippets" / "conv" / "functional_conv2d.py"
+RESULTS = REPO / "benchmarks" / "results.md"
+
+
+def build(cache: Path, site: Path) -> tuple[float, str]:
+    env = dict(os.environ, BOOK_CACHE_DIR=str(cache), NO_MKDOCS_2_WARNING="1", BOOK_DATA="standin")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                          cwd=REPO, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        sys.exit(f"build failed:\n{done.stdout}\n{done.stderr}")
+    return seconds, done.stdout + done.stderr
+
+
+def entries(cache: Path) -> dict[str, dict]:
+    found = {}
+    for record in (cache / "runs").glob("*/run.json"):
+        found[record.parent.name] = json.loads(record.read_text(encoding="utf-8"))
+    return found
+
+
+def outputs_and_figures(cache: Path) -> tuple[dict[str, list], dict[str, str]]:
+    outputs, figures = {}, {}
+    for name, saved in entries(cache).items():
+        outputs[saved["snippet"]] = saved["chunks"]
+        for figure in sorted((cache / "runs" / name / "files").rglob("*.png")):
+            figures[f"{saved['snippet']}/{figure.name}"] = hashlib.sha256(figure.read_bytes()).hexdigest()
+    return outputs, figures
+
+
+def per_page(cache: Path) -> list[tuple[str, float, int]]:
+    from book.mkdocs_hooks import RUN_FILE, fenced_includes
+
+    seconds = {saved["snippet"]: saved["seconds"] for saved in entries(cache).values()}
+    rows = []
+    for page in sorted((REPO / "docs" / "zh").rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        names = {name for _, found in fenced_includes(text) for name, _ in found} | {n for n, _ in RUN_FILE.findall(text)}
+        used = [seconds.get(f"snippets/{name}", 0.0) for name in names]
+        if used:
+            rows.append((page.stem, sum(used), len(used)))
+    return rows
+
+
+def main() -> None:
+    lines = []
+
+    def say(text=""):
+        print(text, flush=True)
+        lines.append(text)
+
+    say(f"# Build and test times\n\nMeasured by `make bench` on {time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, offline with stand-in data.\n")
+    with tempfile.TemporaryDirectory() as first, tempfile.TemporaryDirectory() as second:
+        first, second = Path(first), Path(second)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "from book import standins; standins.ensure()"], check=True,
+                       env=dict(os.environ, BOOK_CACHE_DIR=str(first / "cache")))
+        standin_seconds = time.perf_counter() - started
+        cold, log = build(first / "cache", first / "site")
+        shots = [float(s) for s in re.findall(r"screenshot of .* in ([\d.]+) s", log)]
+        runs = len(entries(first / "cache"))
+        before = set(entries(first / "cache"))
+        warm, _ = build(first / "cache", first / "site")
+        warm_rerun = sorted(entries(first / "cache")[name]["snippet"] for name in set(entries(first / "cache")) - before)
+        before = set(entries(first / "cache"))
+
+        original = EDITED.read_text(encoding="utf-8")
+        try:
+            EDITED.write_text(original + "# edited by make bench\n", encoding="utf-8")
+            edited, _ = build(first / "cache", first / "site")
+        finally:
+            EDITED.write_text(original, encoding="utf-8")
+        rerun = sorted(saved["snippet"] for name, saved in entries(first / "cache").items() if name not in before)
+
+        cold_again, _ = build(second / "cache", second / "site")
+        outputs_1, figures_1 = outputs_and_figures(first / "cache")
+        outputs_2, figures_2 = outputs_and_figures(second / "cache")
+        # the first cache holds the edited snippet's results; compare the rest
+        same_outputs = [s for s in outputs_2 if outputs_1.get(s) == outputs_2[s]]
+        same_figures = [f for f in figures_2 if figures_1.get(f) == figures_2[f]]
+        pages = per_page(first / "cache")
+
+    started = time.perf_counter()
+    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], cwd=REPO,
+                           capture_output=True, text=True)
+    test_seconds = time.perf_counter() - started
+    summary = (tests.stdout.strip().splitlines() or ["(no output)"])[-1]
+
+    say("| What | Seconds | Target | Notes |")
+    say("|---|---:|---:|---|")
+    say(f"| Stand-in data made (CIFAR-10 and ants/bees) | {standin_seconds:.1f} | | part of a cold build |")
+    say(f"| Cold build, empty cache | {cold + standin_seconds:.1f} | ≤ 180 | {runs} snippets run, "
+        f"{len(shots)} TensorBoard screenshots ({sum(shots) / max(len(shots), 1):.1f} s each) |")
+    say(f"| Warm rebuild, nothing changed | {warm:.1f} | ≤ 5 | re-ran: {', '.join(warm_rerun) or 'nothing'} |")
+    say(f"| Rebuild after editing `{EDITED.relative_to(REPO)}` | {edited:.1f} | | re-ran: {', '.join(rerun) or 'nothing'} |")
+    say(f"| Second cold build | {cold_again:.1f} | | outputs identical for {len(same_outputs)} of {len(outputs_2)} snippets, "
+        f"figures identical: {len(same_figures)} of {len(figures_2)} |")
+    say(f"| Test suite (`pytest`) | {test_seconds:.1f} | | {summary} |")
+    say()
+    say("Snippet run time per chapter (cold build; each snippet is a separate process, "
+        f"{os.environ.get('BOOK_JOBS', os.cpu_count())} at a time):\n")
+    say("| Page | Snippets | Seconds (sum) |")
+    say("|---|---:|---:|")
+    for page, seconds, count in pages:
+        say(f"| {page} | {count} | {seconds:.1f} |")
+    differing = sorted(set(outputs_2) - set(same_outputs))
+    if differing:
+        say(f"\nOutputs that differed between the two cold builds: {', '.join(differing)}")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"\nwritten to {RESULTS.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
