@@ -181,8 +181,32 @@ def output_block(run: runner.Run, section: str | None, language: str) -> str:
     )
 
 
+CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_ENDS_CJK = re.compile(f"[{CJK}]$")
+_STARTS_CJK = re.compile(f"^(\\s*)(?:[{CJK}“‘]|`|\\*\\*|\\[(?!\\^))")
+
+
+def join_cjk_lines(markdown: str) -> str:
+    """Join the source lines of a Chinese paragraph: browsers show a line break between two
+    Chinese characters as a space ("分成了很多组， 下表"). Code fences are left alone."""
+    lines, fence, out = markdown.split("\n"), None, []
+    for line in lines:
+        match = FENCE.match(line)
+        if match:
+            fence = None if fence and match.group(2).startswith(fence) else (fence or match.group(2))
+        following = _STARTS_CJK.match(line)
+        if (fence is None and not match and out and following and _ENDS_CJK.search(out[-1])
+                and len(following.group(1)) == len(out[-1]) - len(out[-1].lstrip())):
+            out[-1] += line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def on_page_markdown(markdown, page, config, files, **kwargs):
     language = _language(page, config)
+    if language == "zh":
+        markdown = join_cjk_lines(markdown)
     markdown = _standin_notice(markdown, page, language)
     lines = markdown.split("\n")
     for close, found in reversed(list(fenced_includes(markdown))):

@@ -116,3 +116,12 @@ def test_front_matter_parses_and_describes_the_page(path):
     meta = yaml.safe_load(match.group(1))
     assert isinstance(meta, dict) and isinstance(meta.get("description"), str) and len(meta["description"]) > 20, \
         f"{path}: front matter must be YAML with a description (quote values that contain ': ')"
+
+
+def test_chinese_paragraph_lines_are_joined_without_a_space_but_code_is_not():
+    from book.mkdocs_hooks import join_cjk_lines
+
+    text = "第一行，\n第二行`code`。\n\n- 列表，\n- 第二项\n\n```python\n中文，\n中文\n```\n    缩进，\n    继续\nEnglish line\n中文"
+    assert join_cjk_lines(text) == (
+        "第一行，第二行`code`。\n\n- 列表，\n- 第二项\n\n```python\n中文，\n中文\n```\n    缩进，继续\nEnglish line\n中文"
+    )
