@@ -8,8 +8,8 @@ from snippets.course_data import DATA_ROOT
 from snippets.sequential.cifar10_model import Tudui
 
 torch.manual_seed(0)
-dataset = torchvision.datasets.CIFAR10(DATA_ROOT, train=False, transform=torchvision.transforms.ToTensor(),
-                                       download=True)
+to_tensor = torchvision.transforms.ToTensor()
+dataset = torchvision.datasets.CIFAR10(DATA_ROOT, train=False, transform=to_tensor, download=True)
 dataloader = DataLoader(dataset, batch_size=1)
 
 tudui = Tudui()

@@ -7,8 +7,8 @@ from torch.utils.data import DataLoader, Subset
 from snippets.course_data import DATA_ROOT
 from snippets.sequential.cifar10_model import Tudui
 
-dataset = torchvision.datasets.CIFAR10(DATA_ROOT, train=False, transform=torchvision.transforms.ToTensor(),
-                                       download=True)
+to_tensor = torchvision.transforms.ToTensor()
+dataset = torchvision.datasets.CIFAR10(DATA_ROOT, train=False, transform=to_tensor, download=True)
 dataloader = DataLoader(Subset(dataset, range(300)), batch_size=1)
 
 torch.manual_seed(0)
