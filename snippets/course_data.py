@@ -53,9 +53,11 @@ def _missing_dataset(error, traceback):
     if not isinstance(error, (OSError, RuntimeError)):
         return None
     while traceback is not None:
-        owner = traceback.tb_frame.f_locals.get("self")
-        if type(owner).__name__ == "CIFAR10":
+        local = traceback.tb_frame.f_locals
+        if type(local.get("self")).__name__ == "CIFAR10":
             return "CIFAR-10"
+        if "hymenoptera_data" in str(local.get("url", "")):
+            return "ants/bees (hymenoptera_data)"
         traceback = traceback.tb_next
     return None
 

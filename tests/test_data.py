@@ -115,3 +115,11 @@ def test_the_data_page_gives_the_real_archive_and_checksum(language):
     page = (REPO / "docs" / language / "standin-data.md").read_text(encoding="utf-8")
     assert torchvision.datasets.CIFAR10.url in page
     assert torchvision.datasets.CIFAR10.tgz_md5 in page
+
+
+def test_a_failed_ants_bees_download_gives_the_same_clear_message(tmp_path):
+    result = run_like_a_reader("snippets/dataset/download_ants_bees.py", tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "ants/bees (hymenoptera_data) is not in" in result.stderr
+    assert f"{tmp_path}/hymenoptera_data.zip" in result.stderr
