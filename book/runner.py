@@ -234,7 +234,9 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
     scratch = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE))
     workdir, record_path = scratch / "files", scratch / "record.json"
     workdir.mkdir()
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", MPLBACKEND="Agg")
+    # COLUMNS: programs that wrap to the terminal (argparse's --help) print the same everywhere.
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", MPLBACKEND="Agg",
+               COLUMNS="80", LINES="24")
     if data_mode() == "standin":
         env["BOOK_OFFLINE"] = "1"
         with _standins_lock:
