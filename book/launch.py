@@ -31,6 +31,13 @@ def main() -> int:
             mode = args[1] or "r"
             if not any(flag in mode for flag in "wax+"):
                 opened.add(os.path.abspath(args[0]))
+        elif event == "subprocess.Popen":
+            # a program started by the snippet (torchrun, python -c ...) is part of its result too
+            command, folder = args[1], args[2] or os.getcwd()
+            for word in [command] if isinstance(command, (str, bytes)) else command or []:
+                word = os.fsdecode(word) if isinstance(word, (str, bytes, os.PathLike)) else ""
+                if word.endswith(".py") and os.path.isfile(os.path.join(folder, word)):
+                    opened.add(os.path.abspath(os.path.join(folder, word)))
 
     sys.addaudithook(note_opened)
     if os.environ.get("BOOK_OFFLINE"):

@@ -145,3 +145,17 @@ def test_the_test_process_itself_cannot_reach_other_hosts():
         socket.create_connection(("192.0.2.1", 80), timeout=1)
     with pytest.raises(OSError, match="refused to reach example.com"):
         urllib.request.urlopen("http://example.com/", timeout=1)
+
+
+def test_a_program_started_by_the_snippet_is_one_of_its_dependencies(tmp_path):
+    write(tmp_path / "worker.py", "print('worker says hi')\n")
+    snippet = write(tmp_path / "starts_worker.py", """
+        import subprocess, sys
+        from pathlib import Path
+        worker = Path(__file__).with_name("worker.py")
+        print(subprocess.run([sys.executable, str(worker)], capture_output=True, text=True).stdout, end="")
+    """)
+    assert runner.run(snippet).output() == "worker says hi\n"
+    write(tmp_path / "worker.py", "print('worker changed')\n")
+    result = runner.run(snippet)
+    assert not result.cached and result.output() == "worker changed\n"
