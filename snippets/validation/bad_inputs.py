@@ -1,0 +1,43 @@
+# --8<-- [start:setup]
+import contextlib
+import sys
+
+import torch
+from torch import nn
+
+from snippets.course_data import PHOTO
+from snippets.sequential.cifar10_model import Tudui
+from snippets.validation.classify_image import main
+
+torch.save(Tudui().state_dict(), "tudui_check.pth")
+
+
+def classify(*args):
+    with contextlib.redirect_stderr(sys.stdout):
+        try:
+            main(list(args))
+        except SystemExit as stop:
+            print("exit code:", stop.code)
+# --8<-- [end:setup]
+
+# --8<-- [start:no-such-file]
+classify("--image", "dgo.png", "--checkpoint", "tudui_check.pth")
+# --8<-- [end:no-such-file]
+
+# --8<-- [start:not-an-image]
+with open("dog.png", "w") as file:
+    file.write("<html><body>404 Not Found</body></html>")
+classify("--image", "dog.png", "--checkpoint", "tudui_check.pth")
+# --8<-- [end:not-an-image]
+
+# --8<-- [start:other-model]
+two_classes = Tudui()
+two_classes.model1[8] = nn.Linear(64, 2)
+torch.save(two_classes.state_dict(), "tudui_2_classes.pth")
+classify("--image", PHOTO, "--checkpoint", "tudui_2_classes.pth")
+# --8<-- [end:other-model]
+
+# --8<-- [start:whole-model]
+torch.save(Tudui(), "tudui_whole.pth")
+classify("--image", PHOTO, "--checkpoint", "tudui_whole.pth")
+# --8<-- [end:whole-model]

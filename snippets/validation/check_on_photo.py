@@ -1,0 +1,57 @@
+# --8<-- [start:checkpoint]
+import shutil
+
+import torch
+import torchvision
+from PIL import Image
+from torch import nn
+from torch.utils.data import DataLoader
+
+from snippets.course_data import DATA_ROOT, PHOTO
+from snippets.sequential.cifar10_model import Tudui
+from snippets.validation.classify_image import main
+
+to_tensor = torchvision.transforms.ToTensor()
+train_data = torchvision.datasets.CIFAR10(DATA_ROOT, train=True,
+                                          transform=to_tensor, download=True)
+torch.manual_seed(0)
+tudui = Tudui()
+loss_fn = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(tudui.parameters(), lr=1e-2)
+for step, (imgs, targets) in enumerate(DataLoader(train_data, batch_size=64)):
+    if step == 20:
+        break
+    loss = loss_fn(tudui(imgs), targets)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+torch.save(tudui.state_dict(), "tudui_check.pth")
+# --8<-- [end:checkpoint]
+
+# --8<-- [start:picture]
+shutil.copy(PHOTO, "grace_hopper.jpg")
+photo = Image.open("grace_hopper.jpg")
+print(photo.mode, photo.size)
+small = photo.convert("RGB").resize((32, 32))
+figure = Image.new("RGB", (540, 300), "white")
+figure.paste(photo.resize((256, 300)), (0, 0))
+figure.paste(small.resize((256, 256), Image.Resampling.NEAREST), (284, 22))
+figure.save("photo_and_32x32.png")
+# --8<-- [end:picture]
+
+# --8<-- [start:rgba]
+photo.convert("RGBA").save("grace_hopper.png")
+png = Image.open("grace_hopper.png")
+four = to_tensor(png.resize((32, 32)))
+print(png.mode, four.shape)
+try:
+    torch.reshape(four, (1, 3, 32, 32))
+except RuntimeError as error:
+    print("RuntimeError:", error)
+rgb = png.convert("RGB")
+print(rgb.mode, to_tensor(rgb.resize((32, 32))).shape)
+# --8<-- [end:rgba]
+
+# --8<-- [start:classify]
+main(["--image", "grace_hopper.jpg", "--checkpoint", "tudui_check.pth"])
+# --8<-- [end:classify]

@@ -1,0 +1,165 @@
+"""Chapter 21 · 完整的模型验证: classify one image file with a saved state_dict, from the command line."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+import torch
+from PIL import Image
+from torch import nn
+
+from book import REPO
+from book.runner import run
+from snippets.course_data import PHOTO
+from snippets.sequential.cifar10_model import Tudui
+from snippets.validation.classify_image import CLASSES
+
+PROGRAM = "snippets/validation/classify_image.py"
+PREDICTION = re.compile(
+    r"^torch\.Size\(\[3, 32, 32\]\)\n"
+    r"torch\.Size\(\[1, 3, 32, 32\]\)\n"
+    r"tensor\(\[(\d)\]\)\n"
+    r"prediction: (\w+)\n"
+    r"  (\w+) +(0\.\d{3})\n"
+    r"  (\w+) +(0\.\d{3})\n"
+    r"  (\w+) +(0\.\d{3})\n$"
+)
+HELP = (
+    "usage: classify_image.py [-h] --image IMAGE --checkpoint CHECKPOINT\n"
+    "\n"
+    "Classify an image into one of the ten CIFAR-10 classes.\n"
+    "\n"
+    "options:\n"
+    "  -h, --help            show this help message and exit\n"
+    "  --image IMAGE         the image file\n"
+    "  --checkpoint CHECKPOINT\n"
+    "                        a state_dict of Tudui saved with torch.save\n"
+)
+SIZE_MISMATCH = (
+    "\tsize mismatch for model1.8.weight: copying a param with shape torch.Size([2, 64]) from checkpoint, "
+    "the shape in current model is torch.Size([10, 64]).\n"
+    "\tsize mismatch for model1.8.bias: copying a param with shape torch.Size([2]) from checkpoint, "
+    "the shape in current model is torch.Size([10]).\n"
+)
+
+
+def check_prediction(text):
+    match = PREDICTION.match(text)
+    assert match, text
+    index, name, *top = match.groups()
+    names, probabilities = top[0::2], [float(p) for p in top[1::2]]
+    assert name == CLASSES[int(index)] == names[0]
+    assert len(set(names)) == 3 and set(names) <= set(CLASSES)
+    assert probabilities == sorted(probabilities, reverse=True) and 0 < sum(probabilities) <= 1.001
+    return name, probabilities
+
+
+def classify(*args, cwd=REPO):
+    return subprocess.run([sys.executable, str(REPO / PROGRAM), *map(str, args)],
+                          cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    path = tmp_path_factory.mktemp("checkpoints") / "tudui_check.pth"
+    torch.manual_seed(0)
+    torch.save(Tudui().state_dict(), path)
+    return path
+
+
+def test_without_arguments_the_program_prints_its_usage():
+    assert run("validation/classify_image.py").output("main") == HELP
+
+
+def test_the_photo_is_rgb_512_by_600_and_a_png_copy_has_four_channels():
+    result = run("validation/check_on_photo.py")
+    assert result.output("picture") == "RGB (512, 600)\n"
+    assert result.output("rgba") == (
+        "RGBA torch.Size([4, 32, 32])\n"
+        "RuntimeError: shape '[1, 3, 32, 32]' is invalid for input of size 4096\n"
+        "RGB torch.Size([3, 32, 32])\n"
+    )
+    assert Image.open(result.file("photo_and_32x32.png")).size == (540, 300)
+
+
+def test_the_photo_becomes_one_batch_of_one_and_gets_a_class_name():
+    result = run("validation/check_on_photo.py")
+    name, probabilities = check_prediction(result.output("classify"))
+    # After 20 steps the model is still at its flat start: every class gets about a tenth.
+    assert all(0.07 < p < 0.15 for p in probabilities), probabilities
+    assert result.file("tudui_check.pth").is_file()
+
+
+def test_the_page_shows_one_message_and_exit_code_1_for_each_bad_input():
+    result = run("validation/bad_inputs.py")
+    assert result.output("no-such-file") == "classify_image.py: error: no such image file: dgo.png\nexit code: 1\n"
+    assert result.output("not-an-image") == (
+        "classify_image.py: error: dog.png is not an image file that PIL can read\nexit code: 1\n"
+    )
+    assert result.output("other-model") == (
+        "classify_image.py: error: tudui_2_classes.pth does not fit the model Tudui:\n" + SIZE_MISMATCH + "exit code: 1\n"
+    )
+    assert result.output("whole-model") == (
+        "classify_image.py: error: tudui_whole.pth is not a state_dict saved with "
+        "torch.save(tudui.state_dict(), ...)\nexit code: 1\n"
+    )
+
+
+def test_a_reader_runs_it_on_the_photo(checkpoint):
+    done = classify("--image", PHOTO, "--checkpoint", checkpoint)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    check_prediction(done.stdout)
+
+
+def test_a_reader_gets_the_same_prediction_for_a_png_with_an_alpha_channel(checkpoint, tmp_path):
+    Image.open(PHOTO).convert("RGBA").save(tmp_path / "photo.png")
+    from_png = classify("--image", tmp_path / "photo.png", "--checkpoint", checkpoint)
+    from_jpg = classify("--image", PHOTO, "--checkpoint", checkpoint)
+    assert from_png.returncode == 0, from_png.stderr
+    assert from_png.stdout == from_jpg.stdout
+
+
+def test_a_reader_gets_clear_errors_and_a_non_zero_exit(checkpoint, tmp_path):
+    missing = classify("--image", tmp_path / "dgo.png", "--checkpoint", checkpoint)
+    assert (missing.returncode, missing.stdout) == (1, "")
+    assert missing.stderr == f"classify_image.py: error: no such image file: {tmp_path / 'dgo.png'}\n"
+
+    (tmp_path / "dog.png").write_text("<html><body>404 Not Found</body></html>")
+    not_image = classify("--image", "dog.png", "--checkpoint", checkpoint, cwd=tmp_path)
+    assert (not_image.returncode, not_image.stdout) == (1, "")
+    assert not_image.stderr == "classify_image.py: error: dog.png is not an image file that PIL can read\n"
+
+    two_classes = Tudui()
+    two_classes.model1[8] = nn.Linear(64, 2)
+    torch.save(two_classes.state_dict(), tmp_path / "tudui_2_classes.pth")
+    other = classify("--image", PHOTO, "--checkpoint", "tudui_2_classes.pth", cwd=tmp_path)
+    assert (other.returncode, other.stdout) == (1, "")
+    assert other.stderr == "classify_image.py: error: tudui_2_classes.pth does not fit the model Tudui:\n" + SIZE_MISMATCH
+
+    no_checkpoint = classify("--image", PHOTO, "--checkpoint", "nothing.pth", cwd=tmp_path)
+    assert (no_checkpoint.returncode, no_checkpoint.stderr) == (1, "classify_image.py: error: no such checkpoint file: nothing.pth\n")
+
+
+def test_a_missing_option_is_an_argparse_error():
+    done = classify("--image", PHOTO)
+    assert done.returncode == 2
+    assert done.stderr.endswith("classify_image.py: error: the following arguments are required: --checkpoint\n")
+
+
+def test_a_checkpoint_saved_on_a_gpu_loads_on_a_cpu(tmp_path):
+    # Tag the storages "cuda:0" while saving, as torch.save does for tensors on a GPU.
+    tagger = (-1, lambda storage: "cuda:0", lambda storage, location: None)
+    torch.serialization._package_registry.append(tagger)
+    torch.serialization._package_registry.sort(key=lambda entry: entry[0])
+    try:
+        torch.save(Tudui().state_dict(), tmp_path / "tudui_gpu.pth")
+    finally:
+        torch.serialization._package_registry.remove(tagger)
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match=r"^Attempting to deserialize object on a CUDA device but torch\.cuda\.is_available\(\) is False\..*map_location=torch\.device\(.cpu.\)"):
+            torch.load(tmp_path / "tudui_gpu.pth")
+    done = classify("--image", PHOTO, "--checkpoint", "tudui_gpu.pth", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    check_prediction(done.stdout)
