@@ -303,7 +303,7 @@ def _check_outcome(snippet: Path, proc: subprocess.CompletedProcess, record: dic
         raise SnippetError(f"{name} says it stops with {wanted}, but it raised {raised}:\n{_tail(proc.stderr)}")
 
 
-def _tail(text: str, lines: int = 25) -> str:
+def _tail(text: str, lines: int = 40) -> str:
     kept = text.rstrip().splitlines()[-lines:]
     return "\n".join("    " + line for line in kept) or "    (nothing on stderr)"
 
