@@ -11,7 +11,7 @@ from snippets.sequential.cifar10_model import Tudui
 torch.manual_seed(0)
 to_tensor = torchvision.transforms.ToTensor()
 dataset = torchvision.datasets.CIFAR10(DATA_ROOT, train=False, transform=to_tensor, download=True)
-dataset = Subset(dataset, range(1000))
+dataset = Subset(dataset, range(500))
 dataloader = DataLoader(dataset, batch_size=1)
 
 tudui = Tudui()

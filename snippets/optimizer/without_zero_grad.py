@@ -9,7 +9,7 @@ from snippets.sequential.cifar10_model import Tudui
 
 to_tensor = torchvision.transforms.ToTensor()
 dataset = torchvision.datasets.CIFAR10(DATA_ROOT, train=False, transform=to_tensor, download=True)
-dataloader = DataLoader(Subset(dataset, range(300)), batch_size=1)
+dataloader = DataLoader(Subset(dataset, range(100)), batch_size=1)
 
 torch.manual_seed(0)
 tudui = Tudui()
