@@ -62,7 +62,6 @@ STANDIN_PAGE = "standin-data.md"
 _results: dict[Path, runner.Run] = {}
 _shots: dict[tuple[Path, str], Path] = {}
 _snippets_dir = runner.SNIPPETS
-_docs_dir = "docs"
 
 
 def on_config(config, **kwargs):
@@ -112,8 +111,6 @@ def snippets_used(docs_dir: Path, snippets_dir: Path) -> dict[Path, list[str]]:
 
 
 def on_pre_build(config, **kwargs):
-    global _docs_dir
-    _docs_dir = config.docs_dir
     used = snippets_used(Path(config.docs_dir), _snippets_dir)
     missing = [f"{runner.display(p)} (used on {', '.join(pages)})" for p, pages in used.items() if not p.is_file()]
     if missing:
@@ -124,20 +121,20 @@ def on_pre_build(config, **kwargs):
         raise PluginError("A snippet failed, so the book was not built:\n" + "\n".join(report))
     _results.clear()
     _results.update(results)
-    _take_screenshots(used)
+    _take_screenshots(Path(config.docs_dir))
 
 
-def _take_screenshots(used: dict[Path, list[str]]) -> None:
+def _take_screenshots(docs_dir: Path) -> None:
     """TensorBoard screenshots that pages ask for with run:<snippet>/tensorboard/<tab>."""
     wanted = {}
-    for page in sorted(Path(_docs_dir).rglob("*.md")):
+    for page in sorted(docs_dir.rglob("*.md")):
         for name, request in RUN_FILE.findall(page.read_text(encoding="utf-8")):
             if request.startswith("tensorboard/"):
                 path = (_snippets_dir / name).resolve()
                 try:
                     wanted[(path, request)] = tensorboard_shots.Shot.parse(_results[path].files, request)
                 except tensorboard_shots.ShotError as error:
-                    raise PluginError(f"{page.relative_to(_docs_dir)}: {error}") from None
+                    raise PluginError(f"{page.relative_to(docs_dir)}: {error}") from None
     try:
         taken = tensorboard_shots.take(sorted(set(wanted.values()), key=repr))
     except tensorboard_shots.ShotError as error:

@@ -44,8 +44,6 @@ TABS = ("scalars", "images", "graphs")
 VIEWPORT = {"width": 1200, "height": 800}
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# The plugin that must report data before a tab is worth opening.
-PLUGIN = {"scalars": "scalars", "images": "images", "graphs": "graphs"}
 
 
 class ShotError(Exception):
@@ -118,7 +116,7 @@ def _screenshots(targets: dict[Shot, Path]) -> None:
         browser = playwright.chromium.launch(executable_path=chromium(), headless=True, args=CHROMIUM_FLAGS)
         try:
             for logdir, shots in by_logdir.items():
-                with _tensorboard(logdir, {PLUGIN[s.tab] for s in shots}) as url:
+                with _tensorboard(logdir, {s.tab for s in shots}) as url:
                     for shot in shots:
                         started = time.perf_counter()
                         _shoot(browser, url, shot, targets[shot])

@@ -2,7 +2,6 @@
 
 import re
 import textwrap
-from pathlib import Path
 
 from book import runner
 from conftest import REPO, mkdocs_build, output_blocks

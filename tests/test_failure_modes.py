@@ -23,7 +23,7 @@ def test_make_serve_on_an_occupied_port_says_so():
                                 capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert f"Port {port} on 127.0.0.1 is already in use" in result.stdout + result.stderr
-    assert f"make serve PORT=" in result.stdout + result.stderr
+    assert "make serve PORT=" in result.stdout + result.stderr
 
 
 def test_a_corrupt_dataset_archive_gives_the_missing_data_message(tmp_path):
