@@ -12,6 +12,7 @@ the result stale. An unchanged snippet is therefore never re-run, a changed one 
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -28,11 +29,12 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from book import CACHE_DIR, REPO, standins
+from book import CACHE_DIR, REPO, forkserver, standins
 
 SNIPPETS = REPO / "snippets"
 CACHE = CACHE_DIR / "runs"
 LAUNCHER = Path(__file__).with_name("launch.py")
+FORKSERVER = Path(forkserver.__file__)
 TIMEOUT_S = int(os.environ.get("BOOK_SNIPPET_TIMEOUT", "900"))
 
 _MARKER = re.compile(r"^\s*#\s*--8<--\s*\[(start|end):([\w-]+)\]\s*$")
@@ -174,7 +176,7 @@ def _sha(path: Path) -> str:
 
 
 def _key(snippet: Path) -> str:
-    parts = [display(snippet), _sha(snippet), _sha(LAUNCHER), _sha(Path(__file__)), json.dumps(environment(), sort_keys=True)]
+    parts = [display(snippet), _sha(snippet), _sha(LAUNCHER), _sha(FORKSERVER), _sha(Path(__file__)), json.dumps(environment(), sort_keys=True)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
 
@@ -186,6 +188,8 @@ def _entry_dir(snippet: Path) -> Path:
 def _is_dependency(path: Path, snippet: Path) -> bool:
     """Project files and files beside the snippet; not the venv, caches or data sets."""
     if not path.is_file():
+        return False
+    if path == FORKSERVER:  # the process a run was forked from; part of the cache key instead
         return False
     if path.is_relative_to(snippet.parent):
         return True
@@ -243,10 +247,14 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
             env["PYTORCH_BOOK_STANDIN"] = str(standins.ensure())
     started = time.perf_counter()
     try:
-        proc = subprocess.run(
-            [sys.executable, str(LAUNCHER), str(record_path), str(snippet)],
-            cwd=workdir, env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
-        )
+        if _use_forkserver():
+            server = _forkservers[forkserver.for_program(snippet.read_text(encoding="utf-8"))]
+            proc = server.run([record_path, snippet], cwd=workdir, env=env, timeout=TIMEOUT_S)
+        else:
+            proc = subprocess.run(
+                [sys.executable, str(LAUNCHER), str(record_path), str(snippet)],
+                cwd=workdir, env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
+            )
     except subprocess.TimeoutExpired:
         shutil.rmtree(scratch, ignore_errors=True)
         raise SnippetError(f"{display(snippet)} did not finish within {TIMEOUT_S} s") from None
@@ -282,6 +290,20 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
     except OSError:  # another process stored the same result a moment ago
         shutil.rmtree(scratch, ignore_errors=True)
     return _from_saved(saved, snippet, entry, cached=False)
+
+
+_forkservers = {name: forkserver.Client(name) for name in forkserver.PRELOADS}
+for _server in _forkservers.values():
+    atexit.register(_server.close)
+
+
+def _use_forkserver() -> bool:
+    """Fork each run from a process that has torch imported (the default), or start
+    `python book/launch.py` afresh each time (BOOK_FORKSERVER=0)."""
+    value = os.environ.get("BOOK_FORKSERVER", "1")
+    if value not in ("0", "1"):
+        raise SnippetError(f"BOOK_FORKSERVER must be 0 or 1, not {value!r}")
+    return value == "1"
 
 
 def _check_outcome(snippet: Path, proc: subprocess.CompletedProcess, record: dict | None) -> None:

@@ -51,7 +51,7 @@ def started_by(cache_dir, program):
 
 
 @pytest.mark.skipif(not (os.environ.get("CI") or __import__("shutil").which("chromium")), reason="needs chromium")
-def test_ctrl_c_during_a_build_leaves_no_tensorboard_or_browser_running(tmp_path):
+def test_ctrl_c_during_a_build_leaves_no_tensorboard_browser_or_fork_server_running(tmp_path):
     project = tmp_path / "project"
     (project / "docs").mkdir(parents=True)
     (project / "snippets").mkdir()
@@ -85,7 +85,10 @@ def test_ctrl_c_during_a_build_leaves_no_tensorboard_or_browser_running(tmp_path
     time.sleep(0.5)
     os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     build.wait(timeout=60)
-    time.sleep(1)
+    deadline = time.monotonic() + 10  # the snippet fork server notices its parent is gone within a second
+    while started_by(cache, "book.forkserver") and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert build.returncode != 0
+    assert started_by(cache, "book.forkserver") == [], "a snippet fork server was left running"
     assert started_by(cache, "tensorboard") == [], "a tensorboard server was left running"
     assert started_by(cache, "chromium") == [], "a headless browser was left running"

@@ -159,3 +159,85 @@ def test_a_program_started_by_the_snippet_is_one_of_its_dependencies(tmp_path):
     write(tmp_path / "worker.py", "print('worker changed')\n")
     result = runner.run(snippet)
     assert not result.cached and result.output() == "worker changed\n"
+
+
+# Runs are forked from a server that has already imported torch (book/forkserver.py).
+# A forked run must look to the program exactly like a new `python` process.
+PROCESS_FACTS = """
+    import os, sys
+    {imports}
+    print(len(dir(torch)), sorted(m for m in sys.modules if m.split(".")[0] in ("torchvision", "matplotlib")) == [])
+    print(__name__, os.path.basename(sys.argv[0]), sys.path[0] == os.path.dirname(os.path.abspath(__file__)))
+    print(os.path.basename(os.getcwd()), sys.stdout.encoding, sys.flags.dont_write_bytecode, hash("tudui"))
+    print(sorted(k for k in os.environ if k.startswith("BOOK_")), os.environ.get("MPLBACKEND"))
+    print(torch.get_num_threads(), torch.get_num_interop_threads())
+"""
+
+
+@pytest.mark.parametrize("imports", ["import torch", "import torchvision\nimport torch"])
+def test_a_forked_run_sees_what_a_new_process_sees(tmp_path, monkeypatch, imports):
+    snippet = write(tmp_path / "facts.py", textwrap.dedent(PROCESS_FACTS).format(imports=imports))
+    seen = {}
+    for forked in ("1", "0"):
+        monkeypatch.setenv("BOOK_FORKSERVER", forked)
+        seen[forked] = runner.run(snippet, use_cache=False).output()
+    assert seen["1"] == seen["0"]
+    assert "__main__ facts.py True" in seen["1"]
+
+
+def test_forked_runs_draw_their_own_random_seeds(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOOK_FORKSERVER", "1")
+    snippet = write(tmp_path / "seeds.py", """
+        import random
+        import numpy
+        import torch
+        print(torch.initial_seed(), numpy.random.randint(1 << 30), random.random())
+    """)
+    first, second = (runner.run(snippet, use_cache=False).output() for _ in range(2))
+    assert all(a != b for a, b in zip(first.split(), second.split())), (first, second)
+
+
+def test_a_run_that_takes_too_long_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "TIMEOUT_S", 3)
+    pid_file = tmp_path / "pid"
+    snippet = write(tmp_path / "sleeper.py", f"""
+        import os, pathlib, time
+        pathlib.Path({str(pid_file)!r}).write_text(str(os.getpid()))
+        time.sleep(120)
+    """)
+    with pytest.raises(runner.SnippetError, match="sleeper.py did not finish within 3 s"):
+        runner.run(snippet)
+    pid = int(pid_file.read_text())
+    assert not _alive(pid), "the stopped run is still running"
+
+
+def test_exit_codes_and_crashes_are_reported(tmp_path):
+    exits = write(tmp_path / "exits.py", "import sys\nprint('bye')\nsys.exit(3)\n")
+    with pytest.raises(runner.SnippetError, match=r"exits.py failed \(exit code 3\)"):
+        runner.run(exits)
+    crashes = write(tmp_path / "crashes.py", "import os\nos.abort()\n")
+    with pytest.raises(runner.SnippetError, match=r"crashes.py failed \(exit code -6\)"):
+        runner.run(crashes)
+
+
+def test_the_fork_server_ends_with_the_program_that_started_it(tmp_path):
+    import subprocess, sys, time
+
+    snippet = write(tmp_path / "tiny.py", "import torch\nprint(1)\n")
+    script = (f"import os\nfrom book import runner\nrunner.CACHE = __import__('pathlib').Path({str(tmp_path / 'c')!r})\n"
+              f"runner.run({str(snippet)!r})\nprint(runner._forkservers['torch']._proc.pid, flush=True)\nos._exit(0)\n")
+    started = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                             env={**__import__("os").environ, "BOOK_FORKSERVER": "1"})
+    server = int(started.stdout.split()[-1])
+    deadline = time.monotonic() + 10
+    while _alive(server) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(server), "the fork server outlived the program that started it"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
