@@ -7,8 +7,12 @@ what was built before, and the cache of the working tree is left alone:
 * cold build: stand-in data made, every snippet run, every screenshot taken;
 * warm rebuild: nothing changed, so nothing may run again;
 * rebuild after touching one snippet: which results were made again;
+* chapters 10–16 alone (their 14 pages, nothing else), cold;
 * a second cold build, compared with the first: captured outputs and drawn figures
-  must be identical (TensorBoard screenshots show wall-clock times, so they are not compared);
+  must be identical. Programs that time themselves (they call time.perf_counter or
+  time.time) print different seconds each run: their outputs are compared with the
+  numbers masked. TensorBoard screenshots show the wall-clock time of each image, so
+  they are only counted, not required to match;
 * the test suite (`pytest`), on the working tree's own cache.
 """
 
@@ -28,13 +32,17 @@ from pathlib import Path
 from book import REPO
 
 EDITED = REPO / "snippets" / "conv" / "functional_conv2d.py"
+CHAPTERS_10_TO_16 = ["conv-layer", "maxpool", "activation", "linear-layers", "sequential", "loss", "optimizer"]
+TIMES_ITSELF = re.compile(r"\btime\.(perf_counter|time|monotonic)\(")
+NUMBER = re.compile(r"\d+(\.\d+)?")
 RESULTS = REPO / "benchmarks" / "results.md"
 
 
-def build(cache: Path, site: Path) -> tuple[float, str]:
+def build(cache: Path, site: Path, config: Path = REPO / "mkdocs.yml", strict: bool = True) -> tuple[float, str]:
     env = dict(os.environ, BOOK_CACHE_DIR=str(cache), NO_MKDOCS_2_WARNING="1", BOOK_DATA="standin")
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []),
+                           "--config-file", str(config), "--site-dir", str(site)],
                           cwd=REPO, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode:
@@ -49,10 +57,36 @@ def entries(cache: Path) -> dict[str, dict]:
     return found
 
 
+def chapters_only(pages: list[str], folder: Path) -> Path:
+    """A copy of mkdocs.yml that builds only `pages` (both languages), for timing them alone.
+    It sits beside mkdocs.yml so that every relative path in it still means the same."""
+    docs = folder / "docs"
+    for language in ("zh", "en"):
+        (docs / language).mkdir(parents=True)
+        for page in pages:
+            (docs / language / f"{page}.md").write_bytes((REPO / "docs" / language / f"{page}.md").read_bytes())
+    config = REPO / f".bench-{os.getpid()}.yml"
+    config.write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8") + f"\ndocs_dir: {docs}\n", encoding="utf-8")
+    return config
+
+
+def comparable(saved: dict) -> list:
+    """What a run printed; with the numbers masked for programs that time themselves."""
+    source = REPO / saved["snippet"]
+    if source.is_file() and TIMES_ITSELF.search(source.read_text(encoding="utf-8")):
+        return [[line, NUMBER.sub("#", text)] for line, text in saved["chunks"]]
+    return saved["chunks"]
+
+
+def screenshots(site: Path) -> dict[str, str]:
+    return {str(p.relative_to(site)).rsplit(".", 2)[0]: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in site.rglob("tensorboard-*.png")}
+
+
 def outputs_and_figures(cache: Path) -> tuple[dict[str, list], dict[str, str]]:
     outputs, figures = {}, {}
     for name, saved in entries(cache).items():
-        outputs[saved["snippet"]] = saved["chunks"]
+        outputs[saved["snippet"]] = comparable(saved)
         for figure in sorted((cache / "runs" / name / "files").rglob("*.png")):
             figures[f"{saved['snippet']}/{figure.name}"] = hashlib.sha256(figure.read_bytes()).hexdigest()
     return outputs, figures
@@ -103,7 +137,17 @@ def main() -> None:
             EDITED.write_text(original, encoding="utf-8")
         rerun = sorted(saved["snippet"] for name, saved in entries(first / "cache").items() if name not in before)
 
+        chapters = Path(tempfile.mkdtemp(dir=first))
+        config = chapters_only(CHAPTERS_10_TO_16, chapters)
+        try:
+            chapters_cold, _ = build(chapters / "cache", chapters / "site", config, strict=False)
+        finally:
+            config.unlink()
+        chapters_runs = len(entries(chapters / "cache"))
+
         cold_again, _ = build(second / "cache", second / "site")
+        shots_1, shots_2 = screenshots(first / "site"), screenshots(second / "site")
+        same_shots = [s for s in shots_2 if shots_1.get(s) == shots_2[s]]
         outputs_1, figures_1 = outputs_and_figures(first / "cache")
         outputs_2, figures_2 = outputs_and_figures(second / "cache")
         # the first cache holds the edited snippet's results; compare the rest
@@ -124,8 +168,11 @@ def main() -> None:
         f"{len(shots)} TensorBoard screenshots ({sum(shots) / max(len(shots), 1):.1f} s each) |")
     say(f"| Warm rebuild, nothing changed | {warm:.1f} | ≤ 5 | re-ran: {', '.join(warm_rerun) or 'nothing'} |")
     say(f"| Rebuild after editing `{EDITED.relative_to(REPO)}` | {edited:.1f} | | re-ran: {', '.join(rerun) or 'nothing'} |")
-    say(f"| Second cold build | {cold_again:.1f} | | outputs identical for {len(same_outputs)} of {len(outputs_2)} snippets, "
-        f"figures identical: {len(same_figures)} of {len(figures_2)} |")
+    say(f"| Chapters 10–16 alone, cold (7 pages × 2 languages) | {chapters_cold:.1f} | ≤ 90 | {chapters_runs} snippets run, "
+        "stand-in data made |")
+    say(f"| Second cold build | {cold_again:.1f} | | outputs identical for {len(same_outputs)} of {len(outputs_2)} snippets "
+        f"(timings masked), figures identical: {len(same_figures)} of {len(figures_2)}, TensorBoard screenshots "
+        f"identical: {len(same_shots)} of {len(shots_2)} (they show wall-clock times) |")
     say(f"| Test suite (`pytest`) | {test_seconds:.1f} | | {summary} |")
     say()
     say("Snippet run time per chapter (cold build; each snippet is a separate process, "
