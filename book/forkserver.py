@@ -122,6 +122,7 @@ def _child(request: dict, launch, clean_path: list[str]) -> int:
     sys.argv = [str(LAUNCHER), *request["argv"]]
     sys.path[:] = clean_path
     _fresh_random_state()
+    _threads_from_environment()
     try:
         code = launch.main()
     except SystemExit as stop:
@@ -151,6 +152,14 @@ def _fresh_random_state() -> None:
     numpy_random = sys.modules.get("numpy.random")
     if numpy_random is not None:
         numpy_random.seed()
+
+
+def _threads_from_environment() -> None:
+    """torch read OMP_NUM_THREADS when the server imported it; a new process would read
+    the run's own value."""
+    torch, wanted = sys.modules.get("torch"), os.environ.get("OMP_NUM_THREADS", "")
+    if torch is not None and wanted.isdigit() and int(wanted) > 0:
+        torch.set_num_threads(int(wanted))
 
 
 def _say(message) -> int:

@@ -139,12 +139,27 @@ def environment() -> dict[str, str]:
             return "absent"
 
     return {
+        "threads": str(threads_per_run()),
         "python": platform.python_version(),
         "torch": version("torch"),
         "torchvision": version("torchvision"),
         "accelerator": _accelerator(),
         "data": f"stand-in {standins.version()}" if data_mode() == "standin" else "real",
     }
+
+
+def parallel_runs() -> int:
+    """How many snippets run at the same time (BOOK_JOBS, default: the number of cores)."""
+    return max(1, int(os.environ.get("BOOK_JOBS", os.cpu_count() or 1)))
+
+
+def threads_per_run() -> int:
+    """CPU threads each run may use, so that the runs side by side share the cores
+    instead of fighting over them (torch's threads slow down badly when there are more
+    of them than cores). Set as OMP_NUM_THREADS unless that is set already."""
+    if os.environ.get("OMP_NUM_THREADS", "").isdigit():
+        return int(os.environ["OMP_NUM_THREADS"])
+    return max(1, (os.cpu_count() or 1) // parallel_runs())
 
 
 def data_mode() -> str:
@@ -240,7 +255,7 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
     workdir.mkdir()
     # COLUMNS: programs that wrap to the terminal (argparse's --help) print the same everywhere.
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", MPLBACKEND="Agg",
-               COLUMNS="80", LINES="24")
+               COLUMNS="80", LINES="24", OMP_NUM_THREADS=str(threads_per_run()))
     if data_mode() == "standin":
         env["BOOK_OFFLINE"] = "1"
         with _standins_lock:
@@ -342,7 +357,7 @@ def _resolve(snippet: Path | str) -> Path:
 def run_many(snippets, *, jobs: int | None = None, use_cache: bool = True) -> tuple[dict[Path, Run], dict[Path, str]]:
     """Run several snippets side by side; returns (results, failures) keyed by path."""
     paths = sorted({_resolve(s) for s in snippets})
-    jobs = jobs or int(os.environ.get("BOOK_JOBS", os.cpu_count() or 1))
+    jobs = jobs or parallel_runs()
     results, failures = {}, {}
 
     def one(path):
