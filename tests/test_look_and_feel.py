@@ -1,0 +1,459 @@
+"""What a reader sees around the content: "last updated", "edit this page", previous/next
+links, code annotations, the dark-mode toggle, and the workflow that publishes the book."""
+
+import datetime
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import threading
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+from mkdocs.exceptions import PluginError
+
+from book import code_annotations, page_dates
+from book.mkdocs_hooks import snippets_used
+from conftest import REPO, mkdocs_build
+
+DOCS = REPO / "docs"
+LANGUAGES = ("zh", "en")
+PAGES = sorted(p.name for p in (DOCS / "zh").glob("*.md"))
+UPDATED_LABEL = {"zh": "最后更新：", "en": "Last updated: "}
+PREVIOUS_LABEL = {"zh": "上一页: ", "en": "Previous: "}
+NEXT_LABEL = {"zh": "下一页: ", "en": "Next: "}
+PUBLISHED_REPO = "https://github.com/example-owner/pytorch-book"
+PUBLISHED_SITE = "https://example-owner.github.io/pytorch-book/"
+WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
+
+
+# --- a small HTML tree, enough to ask "what comes right after this block" -------------------
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class Node:
+    def __init__(self, tag, attrs, parent):
+        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
+
+    @property
+    def classes(self):
+        return (self.attrs.get("class") or "").split()
+
+    def text(self):
+        return "".join(child if isinstance(child, str) else child.text() for child in self.children)
+
+    def walk(self):
+        for child in self.children:
+            if isinstance(child, Node):
+                yield child
+                yield from child.walk()
+
+    def find_all(self, tag=None, cls=None, **attrs):
+        return [node for node in self.walk() if (tag is None or node.tag == tag) and (cls is None or cls in node.classes)
+                and all(node.attrs.get(name.rstrip("_")) == value for name, value in attrs.items())]
+
+    def next_element(self):
+        siblings = self.parent.children
+        for sibling in siblings[siblings.index(self) + 1:]:
+            if isinstance(sibling, Node):
+                return sibling
+            if sibling.strip():
+                return None
+        return None
+
+
+class TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.current = Node("#root", {}, None)
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, attrs, self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Node(tag, attrs, self.current))
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not self.root and node.tag != tag:
+            node = node.parent
+        if node is not self.root:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+@functools.cache
+def parse(path: Path) -> Node:
+    builder = TreeBuilder()
+    builder.feed(path.read_text(encoding="utf-8"))
+    return builder.root
+
+
+def page_url(language: str, page: str) -> str:
+    stem = page.removesuffix(".md")
+    return ("" if language == "zh" else "en/") + ("" if stem == "index" else f"{stem}/")
+
+
+def built(site: Path, language: str, page: str) -> Path:
+    return site / page_url(language, page) / "index.html"
+
+
+def every_page():
+    return [(language, page) for language in LANGUAGES for page in PAGES]
+
+
+# --- last updated ---------------------------------------------------------------------------
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True).stdout
+
+
+def has_full_history() -> bool:
+    try:
+        return (_git("rev-parse", "--is-shallow-repository").strip() == "false"
+                and bool(_git("ls-files", "mkdocs.yml").strip()))
+    except (OSError, subprocess.CalledProcessError):
+        return False
+
+
+@functools.cache
+def file_date(path: Path) -> str:
+    """The day a file last changed: today when it has changes not committed yet."""
+    if _git("status", "--porcelain", "--", str(path)).strip():
+        return datetime.date.today().isoformat()
+    return _git("log", "-1", "--format=%cs", "--", str(path)).strip()
+
+
+@functools.cache
+def snippets_of_pages() -> dict[Path, list[Path]]:
+    """Source page -> the snippet files the build runs for it (the build's own reading of the page)."""
+    found: dict[Path, list[Path]] = {}
+    for snippet, pages in snippets_used(DOCS, REPO / "snippets").items():
+        for page in pages:
+            found.setdefault(DOCS / page, []).append(snippet)
+    return found
+
+
+def updated_line(html_file: Path) -> str | None:
+    lines = parse(html_file).find_all("span", cls="page-updated")
+    assert len(lines) <= 1, f"{html_file}: {len(lines)} last-updated lines"
+    return " ".join(lines[0].text().split()) if lines else None
+
+
+@pytest.mark.skipif(not has_full_history(), reason="no full git history here: pages carry no date")
+@pytest.mark.parametrize("language, page", every_page())
+def test_every_page_says_when_it_or_its_snippets_last_changed(site, language, page):
+    source = DOCS / language / page
+    expected = max(file_date(path) for path in [source, *snippets_of_pages().get(source, [])])
+    assert updated_line(built(site, language, page)) == UPDATED_LABEL[language] + expected
+
+
+def _commit(repo: Path, date: str, *paths: str) -> None:
+    env = dict(os.environ, GIT_AUTHOR_DATE=f"{date}T12:00:00", GIT_COMMITTER_DATE=f"{date}T12:00:00")
+    subprocess.run(["git", "add", *paths], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", date],
+                   cwd=repo, check=True, env=env)
+
+
+def test_page_date_is_the_newest_commit_of_the_page_or_its_snippets(tmp_path, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    repo = tmp_path / "book"
+    (repo / "docs").mkdir(parents=True)
+    (repo / "snippets").mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    (repo / "mkdocs.yml").write_text("site_name: t\n")
+    page, snippet = repo / "docs" / "page.md", repo / "snippets" / "demo.py"
+    page.write_text('```python title="demo.py"\n--8<-- "demo.py:part"\n```\n')
+    snippet.write_text("print(1)\n")
+    _commit(repo, "2021-03-04", ".")
+    snippet.write_text("print(2)\n")
+    _commit(repo, "2022-05-06", "snippets/demo.py")
+
+    history = page_dates.read_history(repo / "mkdocs.yml")
+    files = page_dates.sources(page.read_text(), page, repo / "snippets")
+    assert files == [page, snippet]
+    assert history.last_changed([page]) == "2021-03-04"
+    assert history.last_changed(files) == "2022-05-06"
+
+    snippet.write_text("print(3)\n")  # not committed: the page has changed today
+    assert page_dates.read_history(repo / "mkdocs.yml").last_changed(files) == datetime.date.today().isoformat()
+
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)
+    assert page_dates.read_history(shallow / "mkdocs.yml") is None
+
+    unpacked = tmp_path / "unpacked"
+    shutil.copytree(repo, unpacked, ignore=shutil.ignore_patterns(".git"))
+    assert page_dates.read_history(unpacked / "mkdocs.yml") is None
+
+    monkeypatch.setenv("PATH", "")  # no git at all
+    assert page_dates.read_history(repo / "mkdocs.yml") is None
+
+
+# --- edit this page, and the published addresses ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def published_site(tmp_path_factory):
+    """The book built as the publishing workflow builds it: with its repository and Pages address."""
+    site_dir = tmp_path_factory.mktemp("published")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BOOK_REPO_URL", PUBLISHED_REPO)
+        patch.setenv("BOOK_SITE_URL", PUBLISHED_SITE)
+        patch.delenv("BOOK_EDIT_URI", raising=False)
+        started = time.perf_counter()
+        result = mkdocs_build(REPO / "mkdocs.yml", site_dir)
+    assert result.returncode == 0, f"build with BOOK_REPO_URL failed:\n{result.stdout}\n{result.stderr}"
+    print(f"published build: {time.perf_counter() - started:.1f} s")
+    return site_dir
+
+
+def test_edit_buttons_open_each_pages_own_source(published_site):
+    for language, page in every_page():
+        buttons = parse(built(published_site, language, page)).find_all("a", rel="edit")
+        assert [button.attrs["href"] for button in buttons] == [f"{PUBLISHED_REPO}/edit/main/docs/{language}/{page}"]
+        assert (DOCS / language / page).is_file()
+
+
+@pytest.mark.skipif(bool(os.environ.get("BOOK_REPO_URL")), reason="BOOK_REPO_URL is set for this build")
+def test_a_local_build_has_no_edit_button(site):
+    for language, page in every_page():
+        assert not parse(built(site, language, page)).find_all("a", rel="edit"), f"{language}/{page}"
+
+
+def test_published_pages_have_full_canonical_addresses(published_site):
+    for language, page in every_page():
+        head = parse(built(published_site, language, page))
+        canonical = [link.attrs["href"] for link in head.find_all("link", rel="canonical")]
+        assert canonical == [PUBLISHED_SITE + page_url(language, page)]
+        # the language versions are named in sitemap.xml (next test); in <head> Material
+        # would fetch a sitemap under each of them
+        assert not [link for link in head.find_all("link", rel="alternate") if "hreflang" in link.attrs]
+
+
+def test_sitemap_lists_both_languages_with_their_last_change(published_site):
+    sitemap = (published_site / "sitemap.xml").read_text(encoding="utf-8")
+    for language, page in every_page():
+        address = PUBLISHED_SITE + page_url(language, page)
+        assert f"<loc>{address}</loc>" in sitemap
+        assert f'hreflang="{language}" href="{address}"' in sitemap
+    if has_full_history():
+        entry = sitemap.split(f"<loc>{PUBLISHED_SITE}optimizer/</loc>")[1].split("</url>")[0]
+        date = updated_line(built(published_site, "zh", "optimizer.md")).removeprefix(UPDATED_LABEL["zh"])
+        assert f"<lastmod>{date}</lastmod>" in entry
+
+
+# --- previous / next, dark mode ----------------------------------------------------------------
+
+def nav_pages() -> list[str]:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+    def walk(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            yield from walk(value) if isinstance(value, list) else [value]
+
+    return list(walk(config["nav"]))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_links_the_previous_and_next_page_of_the_nav(site, language):
+    order = nav_pages()
+    assert len(order) > 10
+    for index, page in enumerate(order):
+        here = "http://book/" + page_url(language, page)
+        footer = parse(built(site, language, page))
+        for kind, labels, neighbour in (("prev", PREVIOUS_LABEL, index - 1), ("next", NEXT_LABEL, index + 1)):
+            links = footer.find_all("a", cls=f"md-footer__link--{kind}")
+            if not 0 <= neighbour < len(order):
+                assert not links, f"{language}/{page}: a {kind} link past the end"
+                continue
+            assert len(links) == 1, f"{language}/{page}: no {kind} link"
+            assert urljoin(here, links[0].attrs["href"]) == "http://book/" + page_url(language, order[neighbour])
+            assert links[0].attrs["aria-label"].startswith(labels[language])
+
+
+def test_dark_mode_toggle_is_named_in_the_pages_language(site):
+    expected = {"zh": ["切换到深色模式", "切换到浅色模式"], "en": ["Switch to dark mode", "Switch to light mode"]}
+    for language in LANGUAGES:
+        labels = parse(built(site, language, "convolution.md")).find_all("label", cls="md-header__button")
+        titles = [label.attrs.get("title") for label in labels if label.attrs.get("for", "").startswith("__palette")]
+        assert sorted(titles) == sorted(expected[language])
+
+
+# --- code annotations --------------------------------------------------------------------------
+
+ANNOTATED = ["conv-layer.md", "maxpool.md", "optimizer.md"]
+
+
+def annotated_blocks(html_file: Path):
+    """(snippet file title, [marker texts], the element right after the code block) per annotated block."""
+    found = []
+    for block in parse(html_file).find_all("div", cls="highlight"):
+        markers = [span.text() for span in block.find_all("span", cls="c1") if span.text().rstrip().endswith(")!")]
+        if markers:
+            title = block.find_all("span", cls="filename")
+            found.append((title[0].text() if title else None, markers, block.next_element()))
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_annotation_lists_sit_between_the_code_and_its_output_in_both_languages(site, page):
+    shapes = {}
+    for language in LANGUAGES:
+        blocks = annotated_blocks(built(site, language, page))
+        assert bool(blocks) == (page in ANNOTATED), f"{language}/{page}: annotated code expected only on {ANNOTATED}"
+        for title, markers, following in blocks:
+            assert following is not None and following.tag == "ol", f"{language}/{page}: {title} has no list under it"
+            items = [child for child in following.children if isinstance(child, Node) and child.tag == "li"]
+            assert len(items) == len(markers) and all(item.text().strip() for item in items)
+            output = following.next_element()
+            assert output is not None and "run-output" in output.classes, f"{language}/{page}: output moved away"
+        shapes[language] = [(title, markers) for title, markers, _ in blocks]
+    assert shapes["zh"] == shapes["en"]
+
+
+def _annotate(tmp_path, markdown):
+    (tmp_path / "demo.py").write_text("# --8<-- [start:part]\nx = 1  # (1)!\ny = 2  # (2)!\n# --8<-- [end:part]\n")
+    code_annotations._snippets_dir = tmp_path
+    try:
+        page = SimpleNamespace(file=SimpleNamespace(src_uri="zh/demo.md"))
+        return code_annotations.on_page_markdown(markdown, page=page, config=None, files=None)
+    finally:
+        code_annotations._snippets_dir = code_annotations.runner.SNIPPETS
+
+
+FENCE = '```python title="demo.py"\n--8<-- "demo.py:part"\n```\n'
+OUTPUT = '\n``` { .text .run-output data-snippet="demo.py:part" title="输出" }\n1\n```\n\nran\n{ .run-output__meta }\n'
+
+
+def test_annotation_list_moves_above_the_output_and_bad_lists_stop_the_build(tmp_path):
+    moved = _annotate(tmp_path, FENCE + OUTPUT + "\n1.  one\n2.  two\n    more of two\n\nText after.\n")
+    assert moved == FENCE + "\n1.  one\n2.  two\n    more of two\n" + OUTPUT + "\nText after.\n"
+    with pytest.raises(PluginError, match=r'zh/demo\.md: the code of "demo\.py:part" has annotation markers \(1\), \(2\), but no numbered list'):
+        _annotate(tmp_path, FENCE + OUTPUT + "\nText after.\n")
+    with pytest.raises(PluginError, match=r"but the list under it has 1 item"):
+        _annotate(tmp_path, FENCE + OUTPUT + "\n1.  one\n\nText after.\n")
+
+
+# --- in the browser: annotations open, copying leaves markers out, the toggle switches ----------
+
+CHROMIUM = os.environ.get("BOOK_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="no chromium found (install chromium and fonts-noto-cjk, or set BOOK_CHROMIUM)")
+def test_annotation_opens_copy_leaves_markers_out_and_dark_mode_switches(site):
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    explains = {"zh": "梯度清零", "en": "clear the gradients"}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+            for language in LANGUAGES:
+                context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+                context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+                page = context.new_page()
+                page.goto(base + "/" + page_url(language, "optimizer.md") + "#loop", wait_until="networkidle")
+                block = page.locator(".highlight:has(.md-annotation)")
+                assert block.count() == 1
+                block.locator(".md-annotation__index").click(force=True)  # it pulses until first opened
+                tooltip = block.locator(".md-annotation .md-tooltip__inner")
+                tooltip.wait_for(state="visible")
+                assert explains[language] in tooltip.inner_text()
+
+                block.hover()
+                block.locator("button[data-md-type=copy]").click()
+                copied = page.evaluate("navigator.clipboard.readText()")
+                assert "(1)" not in copied
+                assert [line.strip() for line in copied.splitlines() if "zero_grad" in line] == ["optim.zero_grad()"]
+
+                scheme = "document.body.getAttribute('data-md-color-scheme')"
+                assert page.evaluate(scheme) == "default"
+                page.locator("label[for='__palette_1']").click()
+                page.wait_for_function(f"{scheme} === 'slate'")
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+
+
+# --- the publishing workflow -------------------------------------------------------------------
+
+def workflow_problems(workflow: dict) -> list[str]:
+    """What the publishing workflow lacks; empty when it builds with the real data and deploys."""
+    problems = []
+    triggers = workflow.get("on", workflow.get(True)) or {}
+    if triggers.get("push", {}).get("branches") != ["main"] or "workflow_dispatch" not in triggers:
+        problems.append("runs on push to main and by hand")
+    if workflow.get("permissions") != {"contents": "read", "pages": "write", "id-token": "write"}:
+        problems.append("permissions: contents read, pages write, id-token write")
+    if not (workflow.get("concurrency") or {}).get("group"):
+        problems.append("a concurrency group")
+    jobs = workflow.get("jobs", {})
+    build = [step for job in jobs.values() for step in job.get("steps", [])
+             if any("upload-pages-artifact" in str(s.get("uses")) for s in job.get("steps", []))]
+    uses = {str(step.get("uses", "")).split("@")[0]: step for step in build}
+    runs = "\n".join(str(step.get("run", "")) for step in build)
+    if (uses.get("actions/checkout", {}).get("with") or {}).get("fetch-depth") != 0:
+        problems.append("checkout with fetch-depth: 0 (the dates come from git log)")
+    if str((uses.get("actions/setup-python", {}).get("with") or {}).get("python-version")) != "3.11":
+        problems.append("Python 3.11")
+    if "actions/configure-pages" not in uses:
+        problems.append("actions/configure-pages")
+    make = [step for step in build if "make build" in str(step.get("run", ""))]
+    env = make[0].get("env", {}) if make else {}
+    if not make or env.get("BOOK_DATA") != "real":
+        problems.append("make build with BOOK_DATA=real")
+    if "github.repository" not in str(env.get("BOOK_REPO_URL")) or "base_url" not in str(env.get("BOOK_SITE_URL")):
+        problems.append("BOOK_REPO_URL and BOOK_SITE_URL from the repository and the Pages address")
+    if "fonts-noto-cjk" not in runs or "chromium" not in runs:
+        problems.append("chromium and fonts-noto-cjk")
+    cached = "\n".join(str((step.get("with") or {}).get("path")) for step in build if "actions/cache" in str(step.get("uses")))
+    if "data" not in cached or ".cache" not in cached:
+        problems.append("caches data/ and .cache/")
+    if "pip" not in str((uses.get("actions/setup-python", {}).get("with") or {}).get("cache")):
+        problems.append("pip cache")
+    if (uses.get("actions/upload-pages-artifact", {}).get("with") or {}).get("path") != "site":
+        problems.append("uploads site/")
+    deploy = [job for job in jobs.values() if any("actions/deploy-pages" in str(s.get("uses")) for s in job.get("steps", []))]
+    if len(deploy) != 1 or not deploy[0].get("needs") or (deploy[0].get("environment") or {}).get("name") != "github-pages":
+        problems.append("a deploy job after the build, in the github-pages environment")
+    return problems
+
+
+def test_workflow_builds_with_the_real_data_and_deploys_to_pages():
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert workflow_problems(workflow) == []
+
+
+def test_workflow_check_notices_a_shallow_checkout_and_missing_permissions():
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    for step in workflow["jobs"]["build"]["steps"]:
+        if str(step.get("uses", "")).startswith("actions/checkout"):
+            del step["with"]
+    del workflow["permissions"]["id-token"]
+    assert len(workflow_problems(workflow)) == 2
