@@ -263,9 +263,23 @@ HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^
 
 
 def on_post_page(output, page, config, **kwargs):
-    # Without a site_url the hreflang links in <head> are relative, which search engines
-    # ignore, and Material fetches "<link>/sitemap.xml" for each of them: a 404 on every
-    # page. The language switcher in the header is not affected.
-    if not config.site_url:
-        output = HEAD_ALTERNATE.sub("", output)
-    return output
+    # Material takes every <link rel="alternate" hreflang> in <head> for the root of a
+    # language edition and fetches "<link>/sitemap.xml" from it; static-i18n points them
+    # at pages, so every page view would end in two 404s. Search engines find the
+    # language versions in sitemap.xml instead. The language switcher is not affected.
+    return HEAD_ALTERNATE.sub("", output)
+
+
+LANGUAGE_LINK = re.compile(r'(<a href=")[^"]*(" hreflang="(\w+)" class="md-select__link">)')
+
+
+def on_post_template(output, template_name, config, **kwargs):
+    """The 404 page is not a page of either language: its language links lead to each
+    language's home instead of the last page built (what static-i18n leaves there)."""
+    if template_name != "404.html":
+        return output
+    base = urlsplit(config.site_url or "/").path.rstrip("/") + "/"
+    homes = {"zh": base, "en": base + "en/"}
+    output = LANGUAGE_LINK.sub(lambda m: m.group(1) + homes.get(m.group(3), base) + m.group(2), output)
+    return HEAD_ALTERNATE.sub("", output)
+

@@ -1,10 +1,21 @@
-"""The built chapter in a real browser (Playwright driving Debian's chromium), both languages."""
+"""The built book in a real browser (Playwright driving Debian's chromium), every page, both languages.
 
+Each page is loaded once; while it loads, every request, failed response and console error is recorded,
+and every image is scrolled into view and waited for. Links, anchors and language links are checked in
+the built HTML. The checks run once more against a broken copy of the site to show that they can fail.
+"""
+
+import contextlib
 import functools
 import http.server
 import os
 import shutil
 import threading
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
@@ -12,8 +23,11 @@ from conftest import REPO
 
 CHROMIUM = os.environ.get("BOOK_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = REPO / ".cache" / "screenshots"
+DOCS = REPO / "docs"
+LANGUAGES = {"zh": "/", "en": "/en/"}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1280, "height": 900}
 
 if not CHROMIUM:
     if os.environ.get("CI"):
@@ -21,64 +35,482 @@ if not CHROMIUM:
     pytest.skip("no chromium found (install chromium and fonts-noto-cjk, or set BOOK_CHROMIUM)", allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def base_url(site):
+# ---------------------------------------------------------------- the pages
+
+
+def page_url(language: str, markdown: str) -> str:
+    """URL path of a docs page: zh/index.md -> /, zh/loss.md -> /loss/, en/loss.md -> /en/loss/."""
+    parts = markdown.removesuffix(".md").split("/")
+    if parts[-1] == "index":
+        parts.pop()
+    return LANGUAGES[language] + "".join(part + "/" for part in parts)
+
+
+def pages_from_docs(docs: Path = DOCS) -> list[str]:
+    return sorted(page_url(language, md.relative_to(docs / language).as_posix())
+                  for language in LANGUAGES for md in (docs / language).rglob("*.md"))
+
+
+def pages_in_site(site: Path) -> list[str]:
+    """URL path of every HTML page of a built site (assets and the search index left out)."""
+    found = []
+    for html in site.rglob("*.html"):
+        relative = html.relative_to(site).as_posix()
+        if relative.split("/")[0] in ("assets", "search"):
+            continue
+        found.append("/" + relative.removesuffix("index.html"))
+    return sorted(found)
+
+
+def language_of(path: str) -> str:
+    return "en" if path.startswith("/en/") else "zh"
+
+
+def counterpart(path: str) -> str:
+    """The same page in the other language."""
+    return "/" + path.removeprefix("/en/") if language_of(path) == "en" else "/en" + path
+
+
+def html_file(site: Path, path: str) -> Path | None:
+    """The file the static server sends for a URL path, or None."""
+    target = site / unquote(path).lstrip("/")
+    if path.endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+# ---------------------------------------------------------------- checks on the built HTML
+
+
+class References(HTMLParser):
+    """Every id on a page, and every place it points to (a, link, img, script)."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.references, self.language_links = set(), [], {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("name"):
+            self.ids.add(attrs["name"])
+        target = attrs.get("href") if tag in ("a", "link") else attrs.get("src") if tag in ("img", "script") else None
+        if target is not None:
+            self.references.append((tag, target))
+        if tag == "a" and "md-select__link" in (attrs.get("class") or "").split() and attrs.get("hreflang"):
+            self.language_links[attrs["hreflang"]] = attrs.get("href")
+
+
+@functools.cache
+def parsed(file: Path, mtime: float) -> References:
+    parser = References()
+    parser.feed(file.read_text(encoding="utf-8"))
+    return parser
+
+
+def references_of(site: Path, path: str) -> References:
+    file = html_file(site, path)
+    return parsed(file, file.stat().st_mtime)
+
+
+def broken_links(site: Path, paths: list[str]) -> list[str]:
+    """Links, images and scripts inside the site that lead nowhere, and #anchors missing on their target."""
+    problems = []
+    for path in paths:
+        for tag, reference in references_of(site, path).references:
+            url = urlsplit(urljoin("http://book" + path, reference))
+            if url.scheme not in ("http", "https") or url.netloc != "book":
+                continue
+            target = html_file(site, url.path)
+            if target is None:
+                problems.append(f"{path}: <{tag}> {reference!r} leads to {url.path}, which is not in the site")
+            elif url.fragment and target.suffix == ".html" and tag in ("a", "link"):
+                if unquote(url.fragment) not in parsed(target, target.stat().st_mtime).ids:
+                    problems.append(f"{path}: <{tag}> {reference!r}: {url.path} has no id {unquote(url.fragment)!r}")
+    return problems
+
+
+def wrong_language_links(site: Path, paths: list[str]) -> list[str]:
+    """The language selector of each page must link to this very page in both languages
+    (on the page for a missing address, which has no counterpart, to the two home pages)."""
+    problems = []
+    for path in paths:
+        links = references_of(site, path).language_links
+        if path == "/404.html":
+            expected = LANGUAGES
+        else:
+            expected = {language_of(path): path, language_of(counterpart(path)): counterpart(path)}
+        for language, target in expected.items():
+            href = links.get(language)
+            landed = urlsplit(urljoin("http://book" + path, href)).path if href is not None else None
+            if landed != target:
+                problems.append(f"{path}: the {language} link of the language selector leads to {landed}, not {target}")
+    return problems
+
+
+# ---------------------------------------------------------------- checks in the browser
+
+
+@dataclass
+class Visit:
+    requests: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+
+
+IMAGES_LOADED = """async () => {
+  const settled = img => img.complete ? Promise.resolve() : new Promise(done => {
+    img.addEventListener("load", done, {once: true});
+    img.addEventListener("error", done, {once: true});
+    setTimeout(done, 5000);
+  });
+  for (const img of document.images) { img.scrollIntoView(); await settled(img); }
+  window.scrollTo(0, document.documentElement.scrollHeight);
+  return Array.from(document.images, img =>
+    ({src: img.getAttribute("src"), complete: img.complete, width: img.naturalWidth}));
+}"""
+
+
+class Recorder:
+    """Records what a tab requests and reports; `visit` says which Visit the records go to."""
+
+    def __init__(self, page):
+        self.visit, self.pending, self.issued_in = Visit(), set(), {}
+        page.on("request", self.on_request)
+        page.on("requestfinished", self.on_finished)
+        page.on("requestfailed", self.on_failed)
+        page.on("response", self.on_response)
+        page.on("console", self.on_console)
+        page.on("pageerror", self.on_page_error)
+
+    def on_request(self, request):
+        self.pending.add(request)
+        self.issued_in[request] = self.visit
+        self.visit.requests.append(request.url)
+
+    def on_finished(self, request):
+        self.pending.discard(request)
+
+    def on_failed(self, request):
+        self.pending.discard(request)
+        visit = self.issued_in.get(request, self.visit)
+        if request.failure == "net::ERR_ABORTED" and visit is not self.visit:
+            return  # cut off by going on to the next page
+        visit.failures.append(f"{request.failure} {request.url}")
+
+    def on_response(self, response):
+        if response.status >= 400:
+            self.issued_in.get(response.request, self.visit).failures.append(f"{response.status} {response.url}")
+
+    def on_console(self, message):
+        if message.type == "error":
+            self.visit.errors.append(message.text)
+
+    def on_page_error(self, error):
+        self.visit.errors.append(f"uncaught: {error}")
+
+    def wait_until_quiet(self, page, quiet_for=0.3, at_most=15):
+        started = quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < quiet_for:
+            page.wait_for_timeout(50)
+            if self.pending:
+                quiet_since = time.monotonic()
+            if time.monotonic() - started > at_most:
+                self.visit.failures += [f"still loading after {at_most} s: {r.url}" for r in self.pending]
+                return
+
+
+def index_without_documents(route):
+    """The real search index with its documents left out: every page loads it, and building the
+    full index on every page would take most of the time. The search tests use the full index."""
+    response = route.fetch()
+    if response.status != 200:
+        route.fulfill(response=response)
+        return
+    index = response.json()
+    route.fulfill(response=response, json={**index, "docs": []})
+
+
+def visit_pages(browser, base_url: str, paths: list[str]) -> dict[str, Visit]:
+    """Load each page in one tab; record requests, failures, console errors and the state of every image."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.route("**/search/search_index.json", index_without_documents)
+    recorder, visits = Recorder(page), {}
+    for path in paths:
+        recorder.visit = visits[path] = Visit()
+        page.goto(base_url + path, wait_until="load")
+        visits[path].images = page.evaluate(IMAGES_LOADED)
+        recorder.wait_until_quiet(page)
+    page.close()
+    return visits
+
+
+def external_requests(visits: dict[str, Visit], base_url: str) -> list[str]:
+    return [f"{path}: {url}" for path, visit in visits.items() for url in visit.requests
+            if not url.startswith(base_url + "/") and not url.startswith("data:")]
+
+
+def failed_requests(visits: dict[str, Visit]) -> list[str]:
+    return [f"{path}: {failure}" for path, visit in visits.items() for failure in visit.failures]
+
+
+def broken_images(visits: dict[str, Visit]) -> list[str]:
+    return [f"{path}: {image['src']} (complete={image['complete']}, naturalWidth={image['width']})"
+            for path, visit in visits.items() for image in visit.images
+            if not image["complete"] or image["width"] == 0]
+
+
+def console_errors(visits: dict[str, Visit]) -> list[str]:
+    return [f"{path}: {error}" for path, visit in visits.items() for error in visit.errors]
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@contextlib.contextmanager
+def serving(directory: Path):
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def base_url(site):
+    with serving(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        user_data = tmp_path_factory.mktemp("chromium-profile")
-        context = playwright.chromium.launch_persistent_context(
-            str(user_data), executable_path=CHROMIUM, headless=True, args=FLAGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        yield context
-        context.close()
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def pages(site) -> list[str]:
+    return pages_in_site(site)
+
+
+@pytest.fixture(scope="module")
+def visits(browser, base_url, pages) -> dict[str, Visit]:
+    started = time.monotonic()
+    visited = visit_pages(browser, base_url, pages)
+    print(f"\nloaded {len(visited)} pages in the browser in {time.monotonic() - started:.1f} s")
+    return visited
+
+
+def screenshot(page, name: str, **options):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), **options)
+
+
+# ---------------------------------------------------------------- the whole site
+
+
+def test_every_page_of_both_languages_is_built_and_checked(site, pages):
+    expected = pages_from_docs()
+    assert len(expected) >= 2 * 2 and any(p.startswith("/en/") for p in expected)
+    missing = sorted(set(expected) - set(pages))
+    assert not missing, f"pages in docs/ but not in the built site: {missing}"
+    unexpected = sorted(set(pages) - set(expected) - {"/404.html"})
+    assert not unexpected, f"built pages that come from no docs/ page: {unexpected}"
+
+
+def test_no_page_requests_another_host(visits, base_url):
+    assert sum(len(v.requests) for v in visits.values()) >= len(visits), "requests were not recorded"
+    problems = external_requests(visits, base_url)
+    assert not problems, "requests to other hosts:\n" + "\n".join(problems)
+
+
+def test_no_request_fails(visits):
+    problems = failed_requests(visits)
+    assert not problems, "failed requests:\n" + "\n".join(problems)
+
+
+def test_every_image_loads(visits):
+    assert sum(len(v.images) for v in visits.values()) > 0, "no images found on any page"
+    problems = broken_images(visits)
+    assert not problems, "images that did not load:\n" + "\n".join(problems)
+
+
+def test_no_console_errors(visits):
+    problems = console_errors(visits)
+    assert not problems, "console errors:\n" + "\n".join(problems)
+
+
+def test_no_broken_links_or_anchors(site, pages):
+    problems = broken_links(site, pages)
+    assert not problems, "broken links:\n" + "\n".join(problems)
+
+
+def test_language_selector_links_the_same_page(site, pages):
+    problems = wrong_language_links(site, pages)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("start, other", [("/convolution/", "/en/convolution/"), ("/en/loss/", "/loss/"),
+                                          ("/", "/en/"), ("/en/standin-data/", "/standin-data/")])
+def test_language_switch_in_the_header_keeps_the_page(browser, base_url, start, other):
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(base_url + start)
+    heading = page.locator("h1").first.inner_text()
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(f'.md-select__link[hreflang="{language_of(other)}"]').click()
+    page.wait_for_url(base_url + other)
+    assert page.locator("html").get_attribute("lang") == language_of(other)
+    assert page.locator("h1").first.inner_text() != heading
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(f'.md-select__link[hreflang="{language_of(start)}"]').click()
+    page.wait_for_url(base_url + start)
+    assert page.locator("h1").first.inner_text() == heading
+    page.close()
+
+
+# ---------------------------------------------------------------- search
+
+
+def search(page, query: str) -> list[str]:
+    """Type a query into the header's search box; the URL paths of the pages found, best first."""
+    box = page.locator(".md-search__input")
+    box.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    meta = page.locator(".md-search-result__meta")
+    page.wait_for_function("() => !/\\d/.test(document.querySelector('.md-search-result__meta').textContent)")
+    page.keyboard.type(query)
+    # Characters typed through an input method arrive without key events; the key that ends the
+    # input method's composition gives the keyup that Material's search listens to.
+    page.keyboard.press("End")
+    found, settled, deadline = None, 0, time.monotonic() + 15
+    while settled < 3:
+        assert time.monotonic() < deadline, f"no search results for {query!r}: {meta.inner_text()!r}"
+        page.wait_for_timeout(100)
+        now = (meta.inner_text(), page.eval_on_selector_all(
+            ".md-search-result__link", "links => links.map(a => new URL(a.href).pathname)"))
+        answered = any(c.isdigit() for c in now[0]) or any(none in now[0] for none in ("没有", "No matching"))
+        finished = answered and box.input_value() == query
+        settled = settled + 1 if finished and now == found else 0
+        found = now
+    return list(dict.fromkeys(found[1]))
+
+
+SEARCHES = {
+    "/": [("卷积", "/convolution/"), ("池化", "/maxpool/"), ("损失函数", "/loss/"), ("反向传播", "/loss/")],
+    "/en/": [("optimizer", "/en/optimizer/"), ("DataLoader", "/en/dataloader/")],
+}
+
+
+@pytest.mark.parametrize("home", SEARCHES)
+def test_search_finds_the_chapter(browser, base_url, home):
+    page = browser.new_page(viewport=VIEWPORT)
+    recorder = Recorder(page)
+    page.goto(base_url + home, wait_until="networkidle")
+    nothing = search(page, "qqxzzyw")
+    assert nothing == [], f"a nonsense query found {nothing}"
+    for query, expected in SEARCHES[home]:
+        found = search(page, query)
+        assert expected in found, f"search for {query!r} on {home} found {found}, not {expected}"
+        if query == "卷积":
+            screenshot(page, "search-zh-convolution.png")
+    assert any(url.endswith("/search/search_index.json") for url in recorder.visit.requests)
+    visits = {home: recorder.visit}
+    problems = failed_requests(visits) + console_errors(visits) + external_requests(visits, base_url)
+    assert not problems, problems
+    page.close()
+
+
+# ---------------------------------------------------------------- screenshots and one chapter in detail
 
 
 @pytest.mark.parametrize("path, language", [("/convolution/", "zh"), ("/en/convolution/", "en")])
-def test_chapter_renders_with_outputs_figures_and_math(browser, base_url, path, language):
-    page = browser.new_page()
-    errors, outside = [], []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("response", lambda response: response.status >= 400 and errors.append(f"{response.status} {response.url}"))
-    page.on("request", lambda request: request.url.startswith(base_url) or outside.append(request.url))
+def test_chapter_renders_with_outputs_figures_and_math(browser, base_url, visits, path, language):
+    page = browser.new_page(viewport=VIEWPORT)
     page.goto(base_url + path, wait_until="networkidle")
-
     assert page.locator("html").get_attribute("lang") == language
     assert page.locator(".run-output").count() >= 6
     stride = page.locator('.run-output[data-snippet="conv/functional_conv2d.py:stride"]')
     assert "tensor([[[[10, 12, 12]," in stride.inner_text()
-    images = page.eval_on_selector_all("article img", "imgs => imgs.map(i => [i.currentSrc, i.naturalWidth])")
-    assert len(images) == 2 and all(width > 0 for _, width in images), images
+    assert len([i for i in visits[path].images if i["src"].startswith("../")]) >= 2
     assert page.locator(".katex").count() >= 4 and page.locator(".katex-error").count() == 0
-    assert not errors, errors
-    assert not outside, f"requests to other hosts: {outside}"
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"convolution-{language}.png"), full_page=True)
+    screenshot(page, f"convolution-{language}.png", full_page=True)
     page.close()
 
 
-def test_language_switch_lands_on_the_same_chapter(browser, base_url):
-    page = browser.new_page()
-    page.goto(base_url + "/convolution/#stride")
-    page.locator('a[hreflang="en"]').first.dispatch_event("click")
-    page.wait_for_url("**/en/convolution/**")
-    assert page.locator("h1").inner_text().startswith("Convolution")
-    page.locator('a[hreflang="zh"]').first.dispatch_event("click")
-    page.wait_for_url(lambda url: url.rstrip("/").endswith("/convolution") and "/en/" not in url)
-    assert page.locator("h1").inner_text().startswith("卷积操作")
+@pytest.mark.parametrize("path, language", [("/convolution/#stride", "zh"), ("/en/convolution/#stride", "en")])
+def test_palette_toggle_switches_to_dark_and_back(browser, base_url, path, language):
+    page = browser.new_page(viewport=VIEWPORT, color_scheme="light")
+    page.goto(base_url + path, wait_until="networkidle")
+    scheme = page.locator("body")
+    assert scheme.get_attribute("data-md-color-scheme") == "default"
+    screenshot(page, f"convolution-{language}-light.png")
+    page.locator('label[for="__palette_1"]').click()
+    assert scheme.get_attribute("data-md-color-scheme") == "slate"
+    page.mouse.move(640, 500)
+    page.wait_for_timeout(300)
+    screenshot(page, f"convolution-{language}-dark.png")
+    page.locator('label[for="__palette_0"]').click()
+    assert scheme.get_attribute("data-md-color-scheme") == "default"
     page.close()
+
+
+# ---------------------------------------------------------------- the checks fail on a broken site
+
+
+def test_the_checks_fail_on_a_broken_copy_of_the_site(site, browser, tmp_path):
+    broken = tmp_path / "site"
+    shutil.copytree(site, broken)
+    figure = next(src for tag, src in references_of(broken, "/convolution/").references
+                  if tag == "img" and src.startswith("../"))
+    (broken / "convolution" / figure).resolve().unlink()
+
+    loss = broken / "en" / "loss" / "index.html"
+    text = loss.read_text(encoding="utf-8")
+    next_chapter = '<a href="../optimizer/" class="md-footer__link'
+    assert next_chapter in text and 'href="#' in text
+    first_anchor = text.split('href="#', 1)[1].split('"', 1)[0]
+    text = text.replace(next_chapter, next_chapter.replace("optimizer", "optimiser"), 1)
+    text = text.replace(f'href="#{first_anchor}"', 'href="#no-such-heading"', 1)
+    text = text.replace("</head>", '<script src="https://example.com/x.js"></script></head>', 1)
+    loss.write_text(text, encoding="utf-8")
+
+    maxpool = broken / "maxpool" / "index.html"
+    text = maxpool.read_text(encoding="utf-8")
+    text = text.replace('href="../en/maxpool/"', 'href="../en/loss/"', 1)
+    text = text.replace("</body>", "<script>throw new Error('broken on purpose')</script></body>", 1)
+    maxpool.write_text(text, encoding="utf-8")
+
+    paths = ["/convolution/", "/en/loss/", "/maxpool/", "/en/optimizer/"]
+    with serving(broken) as url:
+        visits = visit_pages(browser, url, paths)
+        external = external_requests(visits, url)
+    assert external == ["/en/loss/: https://example.com/x.js"]
+    failed = failed_requests(visits)
+    assert any(f.startswith("/convolution/: 404 ") and f.endswith(figure.removeprefix("..")) for f in failed), failed
+    assert any(f.startswith("/en/loss/: ") and "example.com/x.js" in f for f in failed), failed
+    images = broken_images(visits)
+    assert len(images) == 1 and images[0].startswith(f"/convolution/: {figure} ") and "naturalWidth=0" in images[0]
+    errors = console_errors(visits)
+    assert any(e.startswith("/maxpool/: uncaught: ") and "broken on purpose" in e for e in errors), errors
+    assert not any(e.startswith("/en/optimizer/") for e in errors + failed + external + images)
+    links = broken_links(broken, paths)
+    assert sorted(links) == sorted([
+        f"/convolution/: <img> {figure!r} leads to /{figure.removeprefix('../')}, which is not in the site",
+        "/en/loss/: <a> '../optimiser/' leads to /en/optimiser/, which is not in the site",
+        "/en/loss/: <a> '#no-such-heading': /en/loss/ has no id 'no-such-heading'",
+    ]), links
+    assert wrong_language_links(broken, paths) == [
+        "/maxpool/: the en link of the language selector leads to /en/loss/, not /en/maxpool/"]
