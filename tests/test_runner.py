@@ -241,3 +241,23 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_a_program_that_times_itself_runs_alone_after_the_others(tmp_path, monkeypatch):
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    done = tmp_path / "others-done"
+    others = [write(tmp_path / f"other_{i}.py", f"""
+        import pathlib, time
+        time.sleep(1)
+        pathlib.Path({str(done)!r} + "{i}").touch()
+    """) for i in range(2)]
+    timer = write(tmp_path / "timer.py", f"""
+        import os, pathlib, time
+        import torch
+        start = time.perf_counter()
+        print(sorted(p.name for p in pathlib.Path({str(tmp_path)!r}).glob("others-done*")))
+        print(torch.get_num_threads() == (os.cpu_count() or 1))
+    """)
+    results, failures = runner.run_many([timer, *others], jobs=3)
+    assert not failures
+    assert results[timer.resolve()].output() == "['others-done0', 'others-done1']\nTrue\n"
