@@ -1,11 +1,12 @@
 """Chapter 19 · 完整的模型训练套路: set sizes, steps per epoch, argmax accuracy, the training routine."""
 
+import os
 import re
 
 import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-from book.runner import run
+from book.runner import SNIPPETS, run, threads_for
 from snippets.sequential.cifar10_model import Tudui
 
 TRAIN = "training/train.py"
@@ -81,3 +82,94 @@ def test_tensorboard_has_the_train_loss_and_the_test_results():
         logged = [(p.step, p.value) for p in events.Scalars(tag)]
         assert [step for step, _ in logged] == [1, 2, 3]
         assert all(abs(value - row[column]) < 1e-3 for (_, value), row in zip(logged, printed))
+
+
+# Make it fast: the speed table of snippets/training/make_it_fast.py
+
+FAST = "training/make_it_fast.py"
+FAST_PATH = SNIPPETS / FAST
+PIPELINE_ROW = re.compile(r"^(?:([a-f])\.|(ceiling):) (.+?) +(\d+) +(?:failed|(\d+) +(\d+\.\d\d)×)$", re.MULTILINE)
+TO_CEILING = re.compile(r"^([a-f]), the (course|fastest) pipeline: (\d+)% of the ceiling$", re.MULTILINE)
+CHANGE = re.compile(r"^([a-f]) vs ([a-f])  (.+?) +(\d+\.\d\d)×  (faster|slower|about the same)$", re.MULTILINE)
+NOISE = re.compile(r"^timing noise: the ceiling's rounds ran at ([\d ]+) img/s$", re.MULTILINE)
+
+
+def speed_table(text):
+    """key -> (label, batch size, images per second or None when it failed, printed ratio to a)."""
+    return {
+        letter or ceiling: (label, int(batch), int(rate) if rate else None, float(vs_a) if vs_a else None)
+        for letter, ceiling, label, batch, rate, vs_a in PIPELINE_ROW.findall(text)
+    }
+
+
+def measured_rates(text):
+    return {key: rate for key, (_, _, rate, _) in speed_table(text).items() if rate is not None}
+
+
+def test_speed_table_has_every_pipeline_the_ceiling_and_positive_rates():
+    table = speed_table(run(FAST).output("race"))
+    assert list(table) == ["a", "b", "c", "d", "e", "f", "ceiling"]
+    assert {key: batch for key, (_, batch, _, _) in table.items()} == {
+        "a": 64, "b": 64, "c": 64, "d": 256, "e": 64, "f": 64, "ceiling": 64}
+    failed = [key for key, (_, _, rate, _) in table.items() if rate is None]
+    # Only torch.compile may fail (no compiler, unsupported platform), and then it says why.
+    assert failed in ([], ["f"])
+    if failed:
+        assert run(FAST).output("compile").startswith("torch.compile failed: ")
+    assert all(rate > 0 for rate in measured_rates(run(FAST).output("race")).values())
+
+
+def agrees(printed, rate, other, rounded_to):
+    """Whether a printed ratio can come from two rates that were printed rounded to whole numbers."""
+    low, high = (rate - 0.5) / (other + 0.5), (rate + 0.5) / (other - 0.5)
+    return low - rounded_to / 2 <= printed <= high + rounded_to / 2
+
+
+def test_printed_ratios_agree_with_the_printed_rates():
+    text = run(FAST).output("race")
+    table, rates = speed_table(text), measured_rates(text)
+    for key, (_, _, rate, vs_a) in table.items():
+        if rate is not None:
+            assert agrees(vs_a, rate, rates["a"], 0.01), (key, vs_a)
+    pipelines = {key: rate for key, rate in rates.items() if key != "ceiling"}
+    to_ceiling = {kind: (key, int(percent)) for key, kind, percent in TO_CEILING.findall(text)}
+    assert to_ceiling["course"][0] == "a"
+    assert pipelines[to_ceiling["fastest"][0]] == max(pipelines.values())
+    for key, percent in to_ceiling.values():
+        assert agrees(percent / 100, rates[key], rates["ceiling"], 0.01), (key, percent)
+    changes = CHANGE.findall(text)
+    assert [(new, old) for new, old, *_ in changes] == [
+        (new, old) for new, old in [("b", "a"), ("c", "a"), ("d", "b"), ("e", "b"), ("f", "b")] if new in rates]
+    for new, old, _, ratio, verdict in changes:
+        assert agrees(float(ratio), rates[new], rates[old], 0.01), (new, old, ratio)
+        expected = "faster" if float(ratio) >= 1.05 else "slower" if float(ratio) <= 0.95 else "about the same"
+        assert verdict == expected, (new, old, ratio, verdict)
+
+
+def test_timing_noise_lists_the_ceilings_rounds():
+    text = run(FAST).output("race")
+    rounds = [int(rate) for rate in NOISE.search(text).group(1).split()]
+    assert len(rounds) == 4
+    assert min(rounds) > 0 and max(rounds) == measured_rates(text)["ceiling"]
+
+
+def test_in_memory_batches_are_the_batches_totensor_gives():
+    assert run(FAST).output("in-memory") == (
+        "(50000, 3, 32, 32) torch.uint8: 146 MiB\n"
+        "same first batch as ToTensor gives: True\n"
+    )
+    assert run(FAST).output("channels-last") == "batches are channels_last: True\n"
+
+
+def test_device_workers_and_compile_time_are_reported():
+    result = run(FAST)
+    if torch.cuda.is_available():
+        assert result.output("setup").startswith("device: cuda (")
+    else:  # the build gives each run its share of the cores
+        assert result.output("setup") == f"device: cpu ({os.cpu_count()} cores, threads for torch: {threads_for(FAST_PATH)})\n"
+    assert re.fullmatch(r"starting 2 workers, up to the first batch: \d+\.\d\d s\n", result.output("workers"))
+    compiled = re.fullmatch(r"first step, with compiling: (\d+\.\d) s\n", result.output("compile"))
+    if compiled:
+        assert f"torch.compile (after {compiled.group(1)} s of compiling)" in result.output("race")
+    else:
+        assert re.fullmatch(r"torch.compile failed: \w+: .*\n", result.output("compile"))

@@ -1,0 +1,226 @@
+"""How fast the course's training loop runs, what slows it down, and what each fix changes.
+
+Every rate is images per second of training steps (forward, loss, backward, SGD step) of
+the course's model. The ceiling is the same step on a batch that is already in memory:
+no data loading at all. Run it with `python snippets/training/make_it_fast.py`.
+"""
+
+import itertools
+import os
+import time
+
+import torch
+import torchvision
+from torch import nn
+from torch.utils.data import DataLoader
+
+from snippets.course_data import DATA_ROOT
+from snippets.sequential.cifar10_model import Tudui
+
+ROUNDS = 4  # the pipelines take turns, and each keeps its best round
+WARMUP_STEPS = 1  # run before every timed round, not timed
+IMAGES_PER_ROUND = 8192 if torch.cuda.is_available() else 512  # 8 steps of 64 on a CPU
+ABOUT_THE_SAME = 0.05  # a change of less than 5 % either way
+
+
+# --8<-- [start:measure]
+def make_train_step(model):
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-2)
+
+    def train_step(imgs, targets):
+        loss = loss_fn(model(imgs), targets)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    return train_step
+
+
+def wait_for_gpu():
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()  # wait until the GPU has finished
+
+
+def images_per_second(train_step, batches, batch_size):
+    for _ in range(WARMUP_STEPS):
+        train_step(*next(batches))
+    timed = 0
+    wait_for_gpu()
+    start = time.perf_counter()
+    for _ in range(IMAGES_PER_ROUND // batch_size):
+        imgs, targets = next(batches)
+        train_step(imgs, targets)
+        timed += len(targets)
+    wait_for_gpu()
+    return timed / (time.perf_counter() - start)
+# --8<-- [end:measure]
+
+
+# --8<-- [start:batches]
+def batches_from(loader, device):
+    while True:  # one epoch after another
+        for imgs, targets in loader:
+            yield imgs.to(device), targets.to(device)
+
+
+def batches_in_memory(images, labels, batch_size):
+    while True:
+        for start in range(0, len(images), batch_size):
+            imgs = images[start:start + batch_size].float() / 255
+            yield imgs, labels[start:start + batch_size]
+# --8<-- [end:batches]
+
+
+def verdict(ratio):
+    if ratio >= 1 + ABOUT_THE_SAME:
+        return "faster"
+    if ratio <= 1 - ABOUT_THE_SAME:
+        return "slower"
+    return "about the same"
+
+
+def print_results(pipelines, rates, compile_note):
+    """The table, how close the course and the fastest pipeline come to the ceiling, each change,
+    and the rate of each of the ceiling's rounds."""
+    best = {key: max(rates[key], default=None) for key in pipelines}
+    course, ceiling = best["a"], best["ceiling"]
+    print(f"{'pipeline':<40}{'batch':>6}{'img/s':>9}{'vs a':>8}")
+    for key in sorted(pipelines, key=lambda key: key == "ceiling"):
+        label, _, _, batch_size = pipelines[key]
+        name = f"ceiling: {label}" if key == "ceiling" else f"{key}. {label}"
+        if best[key] is None:
+            print(f"{name:<40}{batch_size:>6}{'failed':>9}")
+        else:
+            print(f"{name:<40}{batch_size:>6}{best[key]:>9.0f}{best[key] / course:>7.2f}×")
+    measured = {key: rate for key, rate in best.items() if key != "ceiling" and rate is not None}
+    fastest = max(measured, key=measured.get)
+    print()
+    print(f"a, the course pipeline: {course / ceiling:.0%} of the ceiling")
+    print(f"{fastest}, the fastest pipeline: {measured[fastest] / ceiling:.0%} of the ceiling")
+    print()
+    print("each change on its own:")
+    changes = [
+        ("b", "a", "tensors in memory instead of PIL per image"),
+        ("c", "a", "2 workers instead of 0"),
+        ("d", "b", "batch 256 instead of 64"),
+        ("e", "b", "channels_last"),
+        ("f", "b", f"torch.compile ({compile_note})"),
+    ]
+    for new, old, what in changes:
+        if best[new] is None:
+            print(f"{new} vs {old}  {what}")
+        else:
+            ratio = round(best[new] / best[old], 2)  # judged as printed
+            print(f"{new} vs {old}  {what:<44}{ratio:.2f}×  {verdict(ratio)}")
+    print()
+    rounds = " ".join(f"{rate:.0f}" for rate in rates["ceiling"])
+    print(f"timing noise: the ceiling's rounds ran at {rounds} img/s")
+
+
+if __name__ == "__main__":  # the workers of pipeline c need this on Windows and macOS
+    # --8<-- [start:setup]
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device.type == "cuda":
+        print(f"device: {device} ({torch.cuda.get_device_name()})")
+    else:
+        print(f"device: {device} ({os.cpu_count()} cores, "
+              f"threads for torch: {torch.get_num_threads()})")
+    to_tensor = torchvision.transforms.ToTensor()
+    train_data = torchvision.datasets.CIFAR10(DATA_ROOT, train=True,
+                                              transform=to_tensor, download=True)
+    torch.manual_seed(0)
+    pipelines = {}  # key: (label, train_step, batches, batch_size)
+    # --8<-- [end:setup]
+
+    # --8<-- [start:course]
+    course_loader = DataLoader(train_data, batch_size=64)
+    pipelines["a"] = ("course: PIL + ToTensor, 0 workers",
+                      make_train_step(Tudui().to(device)),
+                      batches_from(course_loader, device), 64)
+    # --8<-- [end:course]
+
+    # --8<-- [start:ceiling]
+    course_imgs, course_targets = next(iter(course_loader))
+    fixed_batch = (course_imgs.to(device), course_targets.to(device))
+    pipelines["ceiling"] = ("compute only, batch in memory",
+                            make_train_step(Tudui().to(device)),
+                            itertools.repeat(fixed_batch), 64)
+    # --8<-- [end:ceiling]
+
+    # --8<-- [start:in-memory]
+    images = torch.from_numpy(train_data.data)  # (50000, 32, 32, 3), uint8
+    images = images.permute(0, 3, 1, 2).contiguous().to(device)
+    labels = torch.tensor(train_data.targets).to(device)
+    print(f"{tuple(images.shape)} {images.dtype}: {images.nbytes / 2**20:.0f} MiB")
+
+    memory_batches = batches_in_memory(images, labels, 64)
+    imgs, targets = next(memory_batches)
+    print("same first batch as ToTensor gives:",
+          torch.equal(imgs.cpu(), course_imgs)
+          and torch.equal(targets.cpu(), course_targets))
+    pipelines["b"] = ("tensors in memory",
+                      make_train_step(Tudui().to(device)),
+                      memory_batches, 64)
+    # --8<-- [end:in-memory]
+
+    # --8<-- [start:workers]
+    worker_loader = DataLoader(train_data, batch_size=64,
+                               num_workers=2, persistent_workers=True)
+    worker_batches = batches_from(worker_loader, device)
+    start = time.perf_counter()
+    next(worker_batches)
+    seconds = time.perf_counter() - start
+    print(f"starting 2 workers, up to the first batch: {seconds:.2f} s")
+    pipelines["c"] = ("PIL + ToTensor, 2 workers",
+                      make_train_step(Tudui().to(device)),
+                      worker_batches, 64)
+    # --8<-- [end:workers]
+
+    # --8<-- [start:batch-size]
+    pipelines["d"] = ("tensors in memory",
+                      make_train_step(Tudui().to(device)),
+                      batches_in_memory(images, labels, 256), 256)
+    # --8<-- [end:batch-size]
+
+    # --8<-- [start:channels-last]
+    model = Tudui().to(device, memory_format=torch.channels_last)
+    channels_last_images = images.contiguous(memory_format=torch.channels_last)
+    channels_last_batches = batches_in_memory(channels_last_images, labels, 64)
+    imgs, targets = next(channels_last_batches)
+    print("batches are channels_last:",
+          imgs.is_contiguous(memory_format=torch.channels_last))
+    pipelines["e"] = ("in memory + channels_last",
+                      make_train_step(model),
+                      channels_last_batches, 64)
+    # --8<-- [end:channels-last]
+
+    # --8<-- [start:compile]
+    compiled_step = make_train_step(torch.compile(Tudui().to(device)))
+    start = time.perf_counter()
+    try:
+        compiled_step(*fixed_batch)  # the first step compiles the model
+    except Exception as error:  # no C++ compiler, an unsupported platform, ...
+        message = str(error).strip().splitlines() or [""]
+        print(f"torch.compile failed: {type(error).__name__}: {message[0]}")
+        compiled_step, compile_note = None, "failed"
+    else:
+        compile_seconds = time.perf_counter() - start
+        print(f"first step, with compiling: {compile_seconds:.1f} s")
+        compile_note = f"after {compile_seconds:.1f} s of compiling"
+    pipelines["f"] = ("in memory + torch.compile", compiled_step,
+                      batches_in_memory(images, labels, 64), 64)
+    # --8<-- [end:compile]
+
+    # --8<-- [start:race]
+    rates = {key: [] for key in pipelines}
+    order = list(pipelines)
+    for _ in range(ROUNDS):
+        for key in order:
+            _, train_step, batches, batch_size = pipelines[key]
+            if train_step is not None:  # None: torch.compile failed
+                rate = images_per_second(train_step, batches, batch_size)
+                rates[key].append(rate)
+        order.reverse()  # so that no pipeline is always measured first
+    print_results(pipelines, rates, compile_note)
+    # --8<-- [end:race]
