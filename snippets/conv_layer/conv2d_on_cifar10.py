@@ -46,7 +46,7 @@ for data in dataloader:
 # --8<-- [end:one-batch]
 
 # --8<-- [start:reshape]
-output = torch.reshape(output, (-1, 3, 30, 30))
+output = torch.reshape(output, (-1, 3, 30, 30))  # (1)!
 print(output.shape)
 # --8<-- [end:reshape]
 

@@ -17,7 +17,7 @@ print(input.shape)
 class Tudui(nn.Module):
     def __init__(self):
         super().__init__()
-        self.maxpool1 = MaxPool2d(kernel_size=3, ceil_mode=True)
+        self.maxpool1 = MaxPool2d(kernel_size=3, ceil_mode=True)  # (1)!
 
     def forward(self, input):
         output = self.maxpool1(input)

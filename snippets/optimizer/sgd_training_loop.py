@@ -26,7 +26,7 @@ for epoch in range(3):
     for imgs, targets in dataloader:
         outputs = tudui(imgs)
         result_loss = loss(outputs, targets)
-        optim.zero_grad()
+        optim.zero_grad()  # (1)!
         result_loss.backward()
         optim.step()
         running_loss = running_loss + result_loss.item()
