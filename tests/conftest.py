@@ -1,8 +1,12 @@
 """Shared fixtures: one strict build of the whole book per test session."""
 
+import contextlib
+import functools
+import http.server
 import os
 import subprocess
 import sys
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -30,6 +34,23 @@ def site(tmp_path_factory) -> Path:
     result = mkdocs_build(REPO / "mkdocs.yml", site_dir)
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
     return site_dir
+
+
+@contextlib.contextmanager
+def serving(directory: Path):
+    """A static file server for a built site on 127.0.0.1; yields its base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 class OutputBlocks(HTMLParser):

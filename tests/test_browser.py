@@ -5,12 +5,9 @@ and every image is scrolled into view and waited for. Links, anchors and languag
 the built HTML. The checks run once more against a broken copy of the site to show that they can fail.
 """
 
-import contextlib
 import functools
-import http.server
 import os
 import shutil
-import threading
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -19,7 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, serving
 
 CHROMIUM = os.environ.get("BOOK_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = REPO / ".cache" / "screenshots"
@@ -267,21 +264,6 @@ def console_errors(visits: dict[str, Visit]) -> list[str]:
 
 
 # ---------------------------------------------------------------- fixtures
-
-
-@contextlib.contextmanager
-def serving(directory: Path):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")

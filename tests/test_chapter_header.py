@@ -1,10 +1,6 @@
 """The box at the top of every chapter: video episode, what you will learn, run time, downloads."""
 
-import contextlib
-import functools
-import http.server
 import re
-import threading
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
@@ -15,7 +11,7 @@ import nbformat
 import pytest
 
 from book import notebooks, runner
-from conftest import REPO
+from conftest import REPO, serving
 
 DOCS = REPO / "docs"
 
@@ -69,21 +65,6 @@ def html_file(site: Path, path: str) -> Path | None:
     if path.endswith("/"):
         target = target / "index.html"
     return target if target.is_file() else None
-
-
-@contextlib.contextmanager
-def serving(directory: Path):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def chapters() -> list[str]:

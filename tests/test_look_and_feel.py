@@ -3,16 +3,14 @@ links, code annotations, the dark-mode toggle, and the workflow that publishes t
 
 import datetime
 import functools
-import http.server
 import os
 import shutil
 import subprocess
-import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import pytest
 import yaml
@@ -20,7 +18,7 @@ from mkdocs.exceptions import PluginError
 
 from book import code_annotations, page_dates
 from book.mkdocs_hooks import snippets_used
-from conftest import REPO, mkdocs_build
+from conftest import REPO, mkdocs_build, serving
 
 DOCS = REPO / "docs"
 LANGUAGES = ("zh", "en")
@@ -362,43 +360,33 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 def test_annotation_opens_copy_leaves_markers_out_and_dark_mode_switches(site):
     from playwright.sync_api import sync_playwright
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     explains = {"zh": "梯度清零", "en": "clear the gradients"}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-            for language in LANGUAGES:
-                context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
-                context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
-                page = context.new_page()
-                page.goto(base + "/" + page_url(language, "optimizer.md") + "#loop", wait_until="networkidle")
-                block = page.locator(".highlight:has(.md-annotation)")
-                assert block.count() == 1
-                block.locator(".md-annotation__index").click(force=True)  # it pulses until first opened
-                tooltip = block.locator(".md-annotation .md-tooltip__inner")
-                tooltip.wait_for(state="visible")
-                assert explains[language] in tooltip.inner_text()
+    with serving(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        for language in LANGUAGES:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+            page = context.new_page()
+            page.goto(base + "/" + page_url(language, "optimizer.md") + "#loop", wait_until="networkidle")
+            block = page.locator(".highlight:has(.md-annotation)")
+            assert block.count() == 1
+            block.locator(".md-annotation__index").click(force=True)  # it pulses until first opened
+            tooltip = block.locator(".md-annotation .md-tooltip__inner")
+            tooltip.wait_for(state="visible")
+            assert explains[language] in tooltip.inner_text()
 
-                block.hover()
-                block.locator("button[data-md-type=copy]").click()
-                copied = page.evaluate("navigator.clipboard.readText()")
-                assert "(1)" not in copied
-                assert [line.strip() for line in copied.splitlines() if "zero_grad" in line] == ["optim.zero_grad()"]
+            block.hover()
+            block.locator("button[data-md-type=copy]").click()
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert "(1)" not in copied
+            assert [line.strip() for line in copied.splitlines() if "zero_grad" in line] == ["optim.zero_grad()"]
 
-                scheme = "document.body.getAttribute('data-md-color-scheme')"
-                assert page.evaluate(scheme) == "default"
-                page.locator("label[for='__palette_1']").click()
-                page.wait_for_function(f"{scheme} === 'slate'")
-                context.close()
-            browser.close()
-    finally:
-        server.shutdown()
+            scheme = "document.body.getAttribute('data-md-color-scheme')"
+            assert page.evaluate(scheme) == "default"
+            page.locator("label[for='__palette_1']").click()
+            page.wait_for_function(f"{scheme} === 'slate'")
+            context.close()
+        browser.close()
 
 
 # --- the publishing workflow -------------------------------------------------------------------
