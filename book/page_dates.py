@@ -31,6 +31,8 @@ class History:
         self.root, self.changed = root, changed
 
     def last_changed(self, files: list[Path]) -> str | None:
+        if not all(path.is_relative_to(self.root) for path in files):
+            return None  # a file from outside the repository (docs_dir elsewhere): no history to read
         if any(path in self.changed for path in files):
             return datetime.date.today().isoformat()
         date = _git(self.root, "log", "-1", "--format=%cs", "--", *(str(path) for path in files))
@@ -64,7 +66,7 @@ def read_history(config_file: Path) -> History | None:
     if config_file.resolve() in untracked:
         log.info("The book's files are not tracked by git here: pages show no last-updated date.")
         return None
-    return History(Path(top), changed | untracked)
+    return History(Path(top).resolve(), changed | untracked)
 
 
 _history: History | None = None

@@ -185,6 +185,10 @@ def test_page_date_is_the_newest_commit_of_the_page_or_its_snippets(tmp_path, mo
     assert history.last_changed([page]) == "2021-03-04"
     assert history.last_changed(files) == "2022-05-06"
 
+    elsewhere = tmp_path / "elsewhere.md"  # a docs_dir outside the repository
+    elsewhere.write_text(page.read_text())
+    assert history.last_changed([elsewhere.resolve(), snippet]) is None
+
     snippet.write_text("print(3)\n")  # not committed: the page has changed today
     assert page_dates.read_history(repo / "mkdocs.yml").last_changed(files) == datetime.date.today().isoformat()
 
