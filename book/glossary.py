@@ -193,7 +193,11 @@ class Matcher:
             alternatives += [(word, None) for word in term.not_in]
         alternatives.sort(key=lambda item: -len(item[0]))
         self._terms = [term for _, term in alternatives]
-        self._regex = re.compile("|".join(f"(?P<t{i}>{_pattern(form)})" for i, (form, _) in enumerate(alternatives)))
+        # The lookahead lets the engine pass over characters no term starts with; without
+        # it every position of every page tries all the alternatives in turn.
+        first = sorted({c for form, _ in alternatives for c in (form[0].lower(), form[0].upper())})
+        self._regex = re.compile(f"(?=[{re.escape(''.join(first))}])(?:"
+                                 + "|".join(f"(?P<t{i}>{_pattern(form)})" for i, (form, _) in enumerate(alternatives)) + ")")
 
     def finditer(self, text: str):
         """Yield (start, end, term) for each use of a term, leftmost and longest first."""

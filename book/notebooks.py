@@ -25,7 +25,10 @@ and the two download links.
 from __future__ import annotations
 
 import builtins
+import hashlib
 import io
+import json
+import os
 import re
 import tokenize
 from dataclasses import dataclass, field
@@ -36,8 +39,10 @@ import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
-from book import runner
+from book import CACHE_DIR, runner
 from book.mkdocs_hooks import FENCE, fenced_includes
+
+CACHE = CACHE_DIR / "notebooks"
 
 NOT_CHAPTERS = {"index.md", "standin-data.md"}
 ASSETS = "assets/notebooks"
@@ -515,12 +520,38 @@ class ChapterFiles:
 
 def chapter_files(source: str, language: str, page_name: str, page_url: str, site_url: str | None,
                   book_name: str, snippets_dir: Path, results: dict[Path, runner.Run]) -> ChapterFiles:
-    """Both downloads of a chapter, from the page's Markdown and the build's results."""
+    """Both downloads of a chapter, from the page's Markdown and the build's results.
+    Kept in the cache by everything they are made from, so a rebuild with nothing
+    changed does not make them again."""
     page = outline(source)
     names = page.snippets()
     missing = [name for name in names if (snippets_dir / name).resolve() not in results]
     if missing:
         raise NotebookError(f"not run before the page was built: {', '.join(missing)}")
+    runs = [results[(snippets_dir / name).resolve()] for name in names]
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(json.dumps([source, language, page_name, page_url, site_url, book_name, names]).encode())
+    for run in runs:
+        digest.update(run.snippet.read_bytes())
+        digest.update(json.dumps([run.name, run.error]).encode())
+    cached = CACHE / f"{page_name}.{language}.{digest.hexdigest()[:20]}.json"
+    try:
+        saved = json.loads(cached.read_text(encoding="utf-8"))
+        return ChapterFiles(notebook=saved["notebook"], script=saved["script"], runs=runs)
+    except (OSError, ValueError, KeyError):
+        pass
+    made = _make_chapter_files(page, names, language, page_url, site_url, book_name, page_name, snippets_dir, results)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for old in CACHE.glob(f"{page_name}.{language}.*.json"):
+        old.unlink(missing_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.partial")
+    partial.write_text(json.dumps({"notebook": made.notebook, "script": made.script}), encoding="utf-8")
+    partial.replace(cached)
+    return made
+
+
+def _make_chapter_files(page, names, language, page_url, site_url, book_name, page_name, snippets_dir,
+                        results) -> ChapterFiles:
     notebook_url, script_url = download_urls(language, page_name)
     link = site_url.rstrip("/") + "/" + page_url if site_url else get_relative_url(page_url, notebook_url)
 
