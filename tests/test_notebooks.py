@@ -104,7 +104,7 @@ def execute(notebook_file: Path, folder: Path) -> tuple[nbformat.NotebookNode, s
 def executed(site, request, tmp_path_factory):
     """Every chapter notebook of this test session, run two at a time; page -> future result."""
     wanted = sorted({item.callspec.params["page"] for item in request.session.items
-                     if item.originalname == "test_notebook_runs_from_top_to_bottom"})
+                     if getattr(item, "originalname", None) == "test_notebook_runs_from_top_to_bottom"})
 
     def seconds(page):
         outline = notebooks.outline((DOCS / "zh" / f"{page}.md").read_text(encoding="utf-8"))
