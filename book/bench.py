@@ -29,11 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from book import REPO
+from book import REPO, runner
 
 EDITED = REPO / "snippets" / "conv" / "functional_conv2d.py"
 CHAPTERS_10_TO_16 = ["conv-layer", "maxpool", "activation", "linear-layers", "sequential", "loss", "optimizer"]
-TIMES_ITSELF = re.compile(r"\btime\.(perf_counter|time|monotonic)\(")
 NUMBER = re.compile(r"\d+(\.\d+)?")
 RESULTS = REPO / "benchmarks" / "results.md"
 
@@ -75,7 +74,7 @@ def chapters_only(pages: list[str], folder: Path) -> Path:
 def comparable(saved: dict) -> list:
     """What a run printed; with the numbers masked for programs that time themselves."""
     source = REPO / saved["snippet"]
-    if source.is_file() and TIMES_ITSELF.search(source.read_text(encoding="utf-8")):
+    if source.is_file() and runner.times_itself(source):
         return [[line, NUMBER.sub("#", text)] for line, text in saved["chunks"]]
     return saved["chunks"]
 
