@@ -187,22 +187,41 @@ def _shoot(browser, url: str, shot: Shot, target: Path) -> None:
         elif shot.tab == "images":
             page.wait_for_selector("tf-image-loader img", timeout=30000)
             _wait_images(page)
+            # The line above each image is the wall-clock time it was written: different in every
+            # build. It is left blank (the page says so); everything else is as a reader sees it.
+            page.locator("tf-image-loader .datetime").evaluate_all(
+                "lines => lines.forEach(line => line.style.visibility = 'hidden')")
         else:
             page.wait_for_selector("g.node", timeout=30000)
             if shot.expand:
+                _settle(page)  # the first layout slides into place; click where it ends up
                 node = page.locator("g.node", has_text=shot.expand).first
                 node.dblclick()
-                page.wait_for_timeout(800)
                 page.locator("g.node", has_text=shot.expand).first.wait_for()
-        page.wait_for_timeout(700)  # let charts finish their transition
+                page.evaluate("window.getSelection().removeAllRanges()")  # the double click selects text
+                _settle(page)
+                page.get_by_text("Fit to screen", exact=True).click()  # the opened graph, top to bottom
         expected = shot.tag or shot.expand
         if expected and not page.get_by_text(expected, exact=True).count():
             raise ShotError(f"TensorBoard's {shot.tab} tab does not show '{expected}' for {shot.logdir}")
         partial = target.with_suffix(".partial.png")
-        page.screenshot(path=str(partial))
+        partial.write_bytes(_settle(page))
         partial.rename(target)
     finally:
         page.close()
+
+
+def _settle(page, timeout: float = 15) -> bytes:
+    """A screenshot once the page has stopped moving: two in a row, 300 ms apart, are the same."""
+    deadline = time.monotonic() + timeout
+    last = page.screenshot()
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(300)
+        current = page.screenshot()
+        if current == last:
+            return current
+        last = current
+    raise ShotError(f"TensorBoard's page at {page.url} kept changing for {timeout:.0f} s")
 
 
 def _wait_images(page) -> None:

@@ -76,6 +76,24 @@ def test_a_tag_that_is_not_on_screen_fails_the_screenshot(tmp_path, monkeypatch)
     assert subprocess.run(["pgrep", "-f", "tensorboard --logdir"], capture_output=True).returncode == 1
 
 
+@needs_browser
+def test_an_image_written_at_another_time_gives_the_same_screenshot(tmp_path, monkeypatch):
+    from torch.utils.tensorboard import SummaryWriter
+
+    monkeypatch.setattr(tensorboard_shots, "CACHE", tmp_path / "cache")
+    from snippets.course_data import PHOTO
+
+    picture = np.array(Image.open(PHOTO))[:96, :96]
+    shots = []
+    for name, walltime in (("monday", 1_700_000_000), ("a_year_later", 1_731_536_000)):
+        with SummaryWriter(tmp_path / name / "logs") as writer:
+            writer.add_image("test", picture, 1, dataformats="HWC", walltime=walltime)
+        shots.append(Shot.parse(tmp_path / name, "tensorboard/images?tag=test"))
+    taken = tensorboard_shots.take(shots)
+    first, second = (taken[shot].read_bytes() for shot in shots)
+    assert first == second, "the screenshot shows when the image was written"
+
+
 def test_without_a_browser_the_picture_is_drawn_from_the_events_and_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr(tensorboard_shots, "CACHE", tmp_path)
     monkeypatch.setattr(tensorboard_shots, "chromium", lambda: None)
