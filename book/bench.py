@@ -11,8 +11,8 @@ what was built before, and the cache of the working tree is left alone:
 * a second cold build, compared with the first: captured outputs and drawn figures
   must be identical. Programs that time themselves (they call time.perf_counter or
   time.time) print different seconds each run: their outputs are compared with the
-  numbers masked. TensorBoard screenshots show the wall-clock time of each image, so
-  they are only counted, not required to match;
+  numbers masked. TensorBoard screenshots are compared too; for those that differ the
+  table gives the share of pixels that changed;
 * the test suite (`pytest`), on the working tree's own cache.
 """
 
@@ -79,9 +79,17 @@ def comparable(saved: dict) -> list:
     return saved["chunks"]
 
 
-def screenshots(site: Path) -> dict[str, str]:
-    return {str(p.relative_to(site)).rsplit(".", 2)[0]: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in site.rglob("tensorboard-*.png")}
+def screenshots(site: Path) -> dict[str, Path]:
+    return {str(p.relative_to(site)).rsplit(".", 2)[0]: p for p in site.rglob("tensorboard-*.png")}
+
+
+def changed_pixels(first: Path, second: Path) -> float:
+    """The share of pixels that differ between two pictures of the same size."""
+    import numpy as np
+    from PIL import Image
+
+    a, b = (np.asarray(Image.open(p).convert("RGB")) for p in (first, second))
+    return float((a != b).any(axis=2).mean()) if a.shape == b.shape else 1.0
 
 
 def outputs_and_figures(cache: Path) -> tuple[dict[str, list], dict[str, str]]:
@@ -148,7 +156,8 @@ def main() -> None:
 
         cold_again, _ = build(second / "cache", second / "site")
         shots_1, shots_2 = screenshots(first / "site"), screenshots(second / "site")
-        same_shots = [s for s in shots_2 if shots_1.get(s) == shots_2[s]]
+        same_shots = [s for s in shots_2 if s in shots_1 and shots_1[s].read_bytes() == shots_2[s].read_bytes()]
+        shot_changes = {s: changed_pixels(shots_1[s], shots_2[s]) for s in shots_2 if s in shots_1 and s not in same_shots}
         outputs_1, figures_1 = outputs_and_figures(first / "cache")
         outputs_2, figures_2 = outputs_and_figures(second / "cache")
         # the first cache holds the edited snippet's results; compare the rest
@@ -173,7 +182,8 @@ def main() -> None:
         "stand-in data made |")
     say(f"| Second cold build | {cold_again:.1f} | | outputs identical for {len(same_outputs)} of {len(outputs_2)} snippets "
         f"(timings masked), figures identical: {len(same_figures)} of {len(figures_2)}, TensorBoard screenshots "
-        f"identical: {len(same_shots)} of {len(shots_2)} (they show wall-clock times) |")
+        f"identical: {len(same_shots)} of {len(shots_2)}"
+        + "".join(f"; {name}: {share:.1%} of pixels differ" for name, share in sorted(shot_changes.items())) + " |")
     say(f"| Test suite (`pytest`) | {test_seconds:.1f} | | {summary} |")
     say()
     say("Snippet run time per chapter (cold build; each snippet is a separate process, "
