@@ -34,8 +34,6 @@ import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jupytext
-import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
@@ -443,6 +441,9 @@ def percent_script(cells: list[Cell]) -> str:
 
 def notebook(cells: list[Cell]) -> nbformat.NotebookNode:
     """The cells as a notebook, read from their percent script by jupytext."""
+    import jupytext  # imported here: a warm build that reuses every notebook never needs it
+    import nbformat
+
     book = jupytext.reads(percent_script(cells), fmt=PERCENT)
     book.metadata = nbformat.from_dict({
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
@@ -557,6 +558,8 @@ def _make_chapter_files(page, names, language, page_url, site_url, book_name, pa
 
     def cells(target, url):
         return chapter_cells(page, language, link, book_name, Path(url).name, snippets_dir, results, target)
+
+    import nbformat
 
     return ChapterFiles(
         notebook=nbformat.writes(notebook(cells("notebook", notebook_url))) + "\n",

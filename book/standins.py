@@ -30,8 +30,6 @@ import pickle
 import shutil
 from pathlib import Path
 
-import numpy as np
-
 from book import CACHE_DIR
 
 ROOT = CACHE_DIR / "standin-data"
@@ -78,6 +76,8 @@ def _make() -> None:
 
 def cifar10_images(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """`count` stand-in images as uint8 (N, 3, 32, 32) and their labels, balanced over the classes."""
+    import numpy as np
+
     rng = np.random.default_rng(seed)
     labels = rng.permutation(np.arange(count) % len(CLASSES))
     first_cat = int(np.flatnonzero(labels == CLASSES.index("cat"))[0])
@@ -114,6 +114,7 @@ def _make_cifar10(folder: Path) -> dict[str, str]:
 
 
 def _make_ants_bees(folder: Path) -> None:
+    import numpy as np
     from PIL import Image, ImageDraw
 
     rng = np.random.default_rng(7)
