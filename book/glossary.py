@@ -9,7 +9,8 @@
 * mkdocs hook, `on_page_content`: on every other page, the first use of each term in
   ordinary prose becomes a link to its glossary entry whose `title` (a tooltip with
   material's `content.tooltips`) gives the term in the other language and the explanation.
-  Code, headings, links, tables, admonition titles and math are left alone.
+  Code, headings, links, tables, admonition titles and math are left alone. The result is
+  kept per page (book/build_cache.py) and reused while the page and the terms are unchanged.
 
 Chinese is matched without word boundaries, longest term first, so 最大池化 is one term and
 never 最大 + 池化; the `not_in` words of an entry (轮廓 for 轮) are skipped. English is matched
@@ -26,6 +27,8 @@ from pathlib import Path
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
+
+from book.build_cache import remembered
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.yml")
 LANGUAGES = ("zh", "en")
@@ -360,8 +363,9 @@ def on_page_content(html_text, page, config, files, **kwargs):
                      if f.src_uri.split("/")[-1] == GLOSSARY_PAGE and _language_of(f) == language), None)
     if glossary is None:
         raise PluginError(f"{page.file.src_uri}: no {GLOSSARY_PAGE} in the {language} edition to link the terms to")
-    marked, _ = mark_first_uses(html_text, _matchers[language], get_relative_url(glossary.url, page.url))
-    return marked
+    link = get_relative_url(glossary.url, page.url)
+    return remembered("glossary", page.file.src_uri, [repr(_terms), language, link, Path(__file__).read_bytes(), html_text],
+                      lambda: mark_first_uses(html_text, _matchers[language], link)[0])
 
 
 def _language_of(file) -> str:

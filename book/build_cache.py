@@ -1,0 +1,96 @@
+"""Warm rebuilds: what the last build worked out is read back instead of worked out again.
+
+Three things cost most of a rebuild in which no snippet has to run:
+
+* Jinja compiles Material's templates into Python code on every build. The compiled code is
+  kept in .cache/build/jinja with Jinja's own FileSystemBytecodeCache, which checks it
+  against each template's source.
+* The search plugin parses every page's HTML into sections and cuts Chinese text into words
+  with jieba (loading jieba's dictionary alone takes about half a second). A page's search
+  entries are kept, keyed by everything they are made from: the page's HTML, title, URL,
+  meta and table of contents, the plugin's settings and Material's version. When every page
+  is unchanged, jieba is never loaded.
+* The glossary links (book/glossary.py), kept per page with `remembered()`.
+
+Entries are files named after the page and a digest of their inputs; making a new one for a
+page removes that page's old ones, so the cache does not grow with every edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from importlib import metadata
+from pathlib import Path
+from typing import Callable, Iterable
+
+from jinja2 import FileSystemBytecodeCache
+
+from book import CACHE_DIR
+
+CACHE = CACHE_DIR / "build"
+
+
+def remembered(kind: str, name: str, inputs: Iterable[str | bytes], make: Callable[[], str]) -> str:
+    """`make()`, or what it returned last time for the same inputs."""
+    digest = hashlib.sha256(kind.encode())
+    for part in inputs:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    folder = CACHE / kind
+    stem = re.sub(r"[^\w.-]+", "_", name).strip("_") or "index"
+    path = folder / f"{stem}.{digest.hexdigest()[:20]}.txt"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        pass
+    value = make()
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob(f"{stem}.*.txt"):
+        old.unlink(missing_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    partial.write_text(value, encoding="utf-8")
+    partial.replace(path)
+    return value
+
+
+def on_env(env, config, files, **kwargs):
+    folder = CACHE / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    return env
+
+
+def _toc(items) -> list:
+    return [[item.id, item.title, item.url, _toc(item.children)] for item in items]
+
+
+def _remember_search_entries() -> None:
+    from material.plugins.search.plugin import SearchIndex
+
+    index_page = SearchIndex.add_entry_from_context
+    if getattr(index_page, "remembers", False):
+        return
+    material = metadata.version("mkdocs-material")
+
+    def add_entry_from_context(self, page):
+        before = len(self.entries)
+
+        def make() -> str:
+            index_page(self, page)
+            return json.dumps(self.entries[before:], ensure_ascii=False)
+
+        inputs = [material, json.dumps(self.config, sort_keys=True, default=str), page.url, str(page.title),
+                  json.dumps(page.meta, sort_keys=True, default=str), json.dumps(_toc(page.toc)), page.content]
+        entries = remembered("search", page.url, inputs, make)
+        if len(self.entries) == before:  # read back, not made
+            self.entries.extend(json.loads(entries))
+
+    add_entry_from_context.remembers = True
+    SearchIndex.add_entry_from_context = add_entry_from_context
+
+
+_remember_search_entries()
