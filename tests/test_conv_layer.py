@@ -47,6 +47,12 @@ def test_three_steps_of_input_and_output_images_are_written():
         assert image.width * image.height == 128 * 30 * 30
 
 
+def test_the_seeded_kernels_draw_the_same_output_images_every_run():
+    # read each run's images before the next run replaces the cached files
+    drawn = [[i.encoded_image_string for i in images(run(CONV, use_cache=False), "conv1/output")] for _ in range(2)]
+    assert drawn[0] == drawn[1], "two runs drew different outputs: is torch.manual_seed(0) still there?"
+
+
 def test_six_channels_cannot_go_to_add_images():
     shown = run("conv_layer/six_channels.py").output("fails")
     assert shown.startswith("torch.Size([64, 6, 30, 30])\nTraceback (most recent call last):\n")

@@ -27,6 +27,7 @@ class Tudui(nn.Module):
         return x
 
 
+torch.manual_seed(0)
 tudui = Tudui()
 print(tudui)
 # --8<-- [end:model]
