@@ -86,7 +86,8 @@ TEXT = {
             "# 在 notebook 或本脚本里，它们说的不是那个程序，所以先设成单独运行",
             "# python snippets/{name} 时的样子。",
         ],
-        "run_time": "运行本章的 {count} 个程序共用了 {seconds:.1f} 秒（{device}，构建本书时测得）。",
+        "run_time": "运行本章的 {count} 个程序共用了 {seconds:.1f} 秒（{device}，构建本书时测得{forked}）。",
+        "forked": "，不含启动 Python、导入 torch 的时间",
         "download": "下载本章：{notebook} · {script}",
         "notebook_link": "Notebook",
         "script_link": "Python 脚本",
@@ -126,8 +127,9 @@ TEXT = {
             "# In a notebook or in this script they do not describe that program, so they are set",
             "# as they are for python snippets/{name}.",
         ],
-        "run_time": "Running the chapter's {count} programs took {seconds:.1f} s ({device}, measured when the book was built).",
-        "run_time_one": "Running the chapter's program took {seconds:.1f} s ({device}, measured when the book was built).",
+        "run_time": "Running the chapter's {count} programs took {seconds:.1f} s ({device}, measured when the book was built{forked}).",
+        "run_time_one": "Running the chapter's program took {seconds:.1f} s ({device}, measured when the book was built{forked}).",
+        "forked": ", not counting starting Python and importing torch",
         "download": "Download this chapter: {notebook} · {script}",
         "notebook_link": "notebook",
         "script_link": "Python script",
@@ -483,7 +485,9 @@ def run_time_line(language: str, runs: list[runner.Run]) -> str:
     seconds = sum(run.seconds for run in runs)
     device = " / ".join(dict.fromkeys(run.device for run in runs))
     key = "run_time_one" if len(runs) == 1 and "run_time_one" in TEXT[language] else "run_time"
-    return TEXT[language][key].format(count=len(runs), seconds=seconds, device=device)
+    # runs forked from a process that had imported torch already: a reader's own run takes longer
+    forked = TEXT[language]["forked"] if runs and all(run.forked for run in runs) else ""
+    return TEXT[language][key].format(count=len(runs), seconds=seconds, device=device, forked=forked)
 
 
 def _build_results(config) -> tuple[dict[Path, runner.Run], Path]:

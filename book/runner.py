@@ -83,6 +83,7 @@ class Run:
     files: Path
     dependencies: list[str]
     standin_data: list[str]
+    forked: bool = False  # from the fork server: torch was already imported when the timing began
     cached: bool = False
     _sections: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
@@ -250,6 +251,7 @@ def _from_saved(saved: dict, snippet: Path, entry: Path, cached: bool) -> Run:
         files=entry / "files",
         dependencies=sorted(saved["dependencies"]),
         standin_data=saved["standin_data"],
+        forked=saved.get("forked", False),
         cached=cached,
         _sections=sections(snippet),
     )
@@ -276,9 +278,10 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
         env["BOOK_OFFLINE"] = "1"
         with _standins_lock:
             env["PYTORCH_BOOK_STANDIN"] = str(standins.ensure())
+    forked = _use_forkserver()
     started = time.perf_counter()
     try:
-        if _use_forkserver():
+        if forked:
             server = _forkservers[forkserver.for_program(snippet.read_text(encoding="utf-8"))]
             proc = server.run([record_path, snippet], cwd=workdir, env=env, timeout=TIMEOUT_S)
         else:
@@ -307,6 +310,7 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
         "chunks": [[line, _ADDRESS.sub(ADDRESS_SHOWN_AS, text)] for line, text in record["chunks"]],
         "error": record["error"],
         "seconds": round(seconds, 2),
+        "forked": forked,
         "device": record["device"],
         "environment": environment(snippet),
         "dependencies": {display(p): _sha(p) for p in sorted(opened) if _is_dependency(p, snippet)},

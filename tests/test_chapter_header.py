@@ -44,7 +44,7 @@ HEADER = {
     "zh": {
         "title": re.compile(r"本章对应视频 P(\d+)(?:–P(\d+))?"),
         "learn": "你会学到：",
-        "run_time": re.compile(r"运行本章的 (\d+) 个程序共用了 (\d+\.\d) 秒（(.+)，构建本书时测得）。"),
+        "run_time": re.compile(r"运行本章的 (\d+) 个程序共用了 (\d+\.\d) 秒（(.+?)，构建本书时测得(，不含启动 Python、导入 torch 的时间)?）。"),
         "links": ["Notebook", "Python 脚本"],
         "prefix": "下载本章：",
     },
@@ -52,7 +52,7 @@ HEADER = {
         "title": re.compile(r"This chapter follows videos? P(\d+)(?:–P(\d+))?"),
         "learn": "You will learn:",
         "run_time": re.compile(r"Running the chapter's (?:(\d+) programs|program) took (\d+\.\d) s "
-                               r"\((.+), measured when the book was built\)\."),
+                               r"\((.+?), measured when the book was built(, not counting starting Python and importing torch)?\)\."),
         "links": ["notebook", "Python script"],
         "prefix": "Download this chapter:",
     },
@@ -178,6 +178,8 @@ def test_chapter_box_names_episode_lessons_run_time_and_downloads(site, page, la
     assert float(match.group(2)) == pytest.approx(total, abs=0.05 * len(shown.keys() & runs.keys()) + 0.051), \
         f"{path}: the box says {match.group(2)} s, the programs on the page took {total:.2f} s"
     assert match.group(3) == " / ".join(dict.fromkeys(run.device for run in runs.values()))
+    # the clause about torch's import is there exactly when every program was forked with torch loaded
+    assert bool(match.group(4)) == all(run.forked for run in runs.values()), f"{path}: {run_time[0]!r}"
 
     downloads = [text for kind, text in found.paragraphs if kind == "chapter-downloads"]
     assert len(downloads) == 1 and downloads[0].startswith(header["prefix"]), f"{path}: no download line in the box"
