@@ -183,7 +183,7 @@ def main() -> None:
     say(f"| Second cold build | {cold_again:.1f} | | outputs identical for {len(same_outputs)} of {len(outputs_2)} snippets "
         f"(timings masked), figures identical: {len(same_figures)} of {len(figures_2)}, TensorBoard screenshots "
         f"identical: {len(same_shots)} of {len(shots_2)}"
-        + "".join(f"; {name}: {share:.1%} of pixels differ" for name, share in sorted(shot_changes.items())) + " |")
+        + "".join(f"; {name}: {share:.2%} of pixels differ" for name, share in sorted(shot_changes.items())) + " |")
     say(f"| Test suite (`pytest`) | {test_seconds:.1f} | | {summary} |")
     say()
     say("Snippet run time per chapter (cold build; each snippet is a separate process, "
