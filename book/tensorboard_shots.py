@@ -194,13 +194,7 @@ def _shoot(browser, url: str, shot: Shot, target: Path) -> None:
         else:
             page.wait_for_selector("g.node", timeout=30000)
             if shot.expand:
-                _settle(page)  # the first layout slides into place; click where it ends up
-                node = page.locator("g.node", has_text=shot.expand).first
-                node.dblclick()
-                page.locator("g.node", has_text=shot.expand).first.wait_for()
-                page.evaluate("window.getSelection().removeAllRanges()")  # the double click selects text
-                _settle(page)
-                page.get_by_text("Fit to screen", exact=True).click()  # the opened graph, top to bottom
+                _open_group(page, shot.expand)
         expected = shot.tag or shot.expand
         if expected and not page.get_by_text(expected, exact=True).count():
             raise ShotError(f"TensorBoard's {shot.tab} tab does not show '{expected}' for {shot.logdir}")
@@ -209,6 +203,33 @@ def _shoot(browser, url: str, shot: Shot, target: Path) -> None:
         partial.rename(target)
     finally:
         page.close()
+
+
+def _open_group(page, name: str) -> None:
+    """Double-click a group open and fit the graph to the screen, the same way every time.
+
+    When the opened group runs off the screen, TensorBoard pans to it while the group is still
+    growing, and the edges into the group are drawn from wherever that animation happened to be.
+    So the graph is first zoomed out far enough for the opened group to fit, and nothing pans.
+    Chromium also keeps parts of the picture rasterised during the animations; hiding the graph
+    for a frame makes it paint everything again from the final state."""
+    _settle(page)  # the first layout slides into place; click where it ends up
+    graph = page.locator("svg#svg").first
+    box = graph.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 1200)
+    _settle(page)
+    page.locator("g.node", has_text=name).first.dblclick()
+    page.locator("g.node", has_text=name).first.wait_for()
+    page.evaluate("window.getSelection().removeAllRanges()")  # the double click selects text
+    _settle(page)
+    page.get_by_text("Fit to screen", exact=True).click()  # the opened graph, top to bottom
+    _settle(page)
+    graph.evaluate("""svg => new Promise(done => {
+        svg.style.display = "none";
+        svg.getBoundingClientRect();
+        requestAnimationFrame(() => { svg.style.display = ""; done(); });
+    })""")
 
 
 def _settle(page, timeout: float = 15) -> bytes:

@@ -94,6 +94,18 @@ def test_an_image_written_at_another_time_gives_the_same_screenshot(tmp_path, mo
     assert first == second, "the screenshot shows when the image was written"
 
 
+@needs_browser
+def test_an_opened_graph_gives_the_same_screenshot_every_time(tmp_path, monkeypatch):
+    shot = Shot.parse(runner.run("sequential/add_graph_layers.py").files, "tensorboard/graphs?expand=Tudui")
+    pictures = []
+    for attempt in ("first", "second"):
+        monkeypatch.setattr(tensorboard_shots, "CACHE", tmp_path / attempt)
+        pictures.append(tensorboard_shots.take([shot])[shot].read_bytes())
+    assert pictures[0] == pictures[1], "two screenshots of the same opened graph differ"
+    with Image.open(tmp_path / "first" / f"{shot.key('browser')}.png") as picture:
+        assert len(picture.convert("RGB").getcolors(1 << 20)) > 50, "the graph screenshot is nearly empty"
+
+
 def test_without_a_browser_the_picture_is_drawn_from_the_events_and_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr(tensorboard_shots, "CACHE", tmp_path)
     monkeypatch.setattr(tensorboard_shots, "chromium", lambda: None)
