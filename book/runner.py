@@ -278,6 +278,7 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
         env["BOOK_OFFLINE"] = "1"
         with _standins_lock:
             env["PYTORCH_BOOK_STANDIN"] = str(standins.ensure())
+        env[standins.READS_LOG] = str(scratch / "standin-reads.txt")
     forked = _use_forkserver()
     started = time.perf_counter()
     try:
@@ -314,7 +315,7 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
         "device": record["device"],
         "environment": environment(snippet),
         "dependencies": {display(p): _sha(p) for p in sorted(opened) if _is_dependency(p, snippet)},
-        "standin_data": standins.datasets_in(opened),
+        "standin_data": sorted(set(standins.datasets_in(opened)) | _standin_reads(scratch / "standin-reads.txt")),
     }
     (scratch / "run.json").write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
     record_path.unlink()
@@ -339,6 +340,16 @@ def _use_forkserver() -> bool:
     if value not in ("0", "1"):
         raise SnippetError(f"BOOK_FORKSERVER must be 0 or 1, not {value!r}")
     return value == "1"
+
+
+def _standin_reads(log: Path) -> set[str]:
+    """The stand-in data sets that the run's processes noted (torchrun's workers too); the log is removed."""
+    try:
+        names = set(log.read_text(encoding="utf-8").split())
+    except FileNotFoundError:
+        return set()
+    log.unlink()
+    return names
 
 
 def _check_outcome(snippet: Path, proc: subprocess.CompletedProcess, record: dict | None) -> None:

@@ -19,6 +19,11 @@ Neither set is the real thing, and pages whose output came from one say so.
 
 `ensure()` makes them once into .cache/standin-data (BOOK_CACHE_DIR/standin-data) (about 2 s) and again only when
 this file changes.
+
+snippets/course_data.py calls `use_in_this_process()` in every process of an offline run,
+the workers that torchrun starts included: besides accepting the checksums, each process
+then notes the stand-in data sets it reads in the file the runner names in
+BOOK_STANDIN_READS, so that a page marks every output that came from stand-in data.
 """
 
 from __future__ import annotations
@@ -26,8 +31,10 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import pickle
 import shutil
+import sys
 from pathlib import Path
 
 from book import CACHE_DIR
@@ -152,12 +159,33 @@ def accept_standin_checksums() -> None:
     CIFAR10.meta = dict(CIFAR10.meta, md5=checksums["batches.meta"])
 
 
-def datasets_in(paths) -> list[str]:
+READS_LOG = "BOOK_STANDIN_READS"
+
+
+def use_in_this_process() -> None:
+    """What an offline run needs in each of its processes (see the module's docstring)."""
+    accept_standin_checksums()
+    log, root = os.environ.get(READS_LOG), os.environ.get("PYTORCH_BOOK_STANDIN")
+    if not (log and root):
+        return
+    noted = set()
+
+    def note_read(event, args):
+        if event == "open" and isinstance(args[0], str) and os.path.abspath(args[0]).startswith(root + os.sep):
+            for name in set(datasets_in([args[0]], Path(root))) - noted:
+                noted.add(name)
+                with open(log, "a", encoding="utf-8") as out:
+                    out.write(name + "\n")
+
+    sys.addaudithook(note_read)
+
+
+def datasets_in(paths, root: Path = ROOT) -> list[str]:
     """Names of the stand-in data sets among the files a program opened."""
     names = {CIFAR_FOLDER: "CIFAR-10", ANTS_BEES_FOLDER: "ants/bees"}
     found = set()
     for path in paths:
-        path = Path(path)
-        if path.is_relative_to(ROOT) and len(path.relative_to(ROOT).parts) > 1:
-            found.add(names.get(path.relative_to(ROOT).parts[0], path.relative_to(ROOT).parts[0]))
+        path = Path(os.path.abspath(path))
+        if path.is_relative_to(root) and len(path.relative_to(root).parts) > 1:
+            found.add(names.get(path.relative_to(root).parts[0], path.relative_to(root).parts[0]))
     return sorted(found)

@@ -22,9 +22,9 @@ PHOTO = str(Path(find_spec("matplotlib").origin).parent / "mpl-data" / "sample_d
 # The offline build of the book sets this to its own stand-in data; a reader never does.
 if os.environ.get("PYTORCH_BOOK_STANDIN"):
     DATA_ROOT = os.environ["PYTORCH_BOOK_STANDIN"]
-    from book.standins import accept_standin_checksums
+    from book.standins import use_in_this_process
 
-    accept_standin_checksums()
+    use_in_this_process()
 
 MANUAL_DOWNLOADS = {
     "CIFAR-10": {

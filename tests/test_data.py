@@ -76,6 +76,18 @@ def test_outputs_that_read_standin_data_are_marked_as_such():
     assert runner.run("conv/functional_conv2d.py").standin_data == []
 
 
+def test_stand_in_data_read_by_a_child_process_is_marked_too(tmp_path):
+    # as with torchrun: the program itself reads nothing, a python it starts reads the data
+    child = (f"import sys; sys.path.insert(0, {str(REPO)!r}); from snippets.course_data import DATA_ROOT; "
+             "open(DATA_ROOT + '/cifar-10-batches-py/batches.meta', 'rb').read()")
+    snippet = tmp_path / "starts_a_reader.py"
+    snippet.write_text(f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', {child!r}], check=True)\nprint('done')\n")
+    result = runner.run(snippet, use_cache=False)
+    assert result.output() == "done\n"
+    assert result.standin_data == ["CIFAR-10"]
+    assert not list(result.files.parent.glob("standin-reads*")), "the runner's note of stand-in reads was left behind"
+
+
 def run_like_a_reader(snippet, data_root):
     """`python snippets/...` from the repo root, real-data mode, with every download refused at once."""
     env = {k: v for k, v in os.environ.items() if k != "PYTORCH_BOOK_STANDIN"}

@@ -5,6 +5,7 @@ import re
 import pytest
 from torch.utils.data.distributed import DistributedSampler
 
+from book import runner
 from book.runner import run
 
 BASICS = "gpu_training/device_basics.py"
@@ -136,6 +137,11 @@ def field(lines, prefix):
     found = [line[len(prefix):].strip() for line in lines if line.startswith(prefix)]
     assert len(found) == 1, (prefix, lines)
     return found[0]
+
+
+def test_the_workers_reading_stand_in_data_marks_the_output(launched):
+    expected = ["CIFAR-10"] if runner.data_mode() == "standin" else []
+    assert launched.standin_data == expected
 
 
 def test_both_ranks_ran_in_a_world_of_two(launched):
