@@ -1,5 +1,6 @@
 """Chapter 4 · Tensorboard的使用, and the TensorBoard screenshots the book takes."""
 
+import io
 import os
 import subprocess
 
@@ -101,7 +102,12 @@ def test_an_opened_graph_gives_the_same_screenshot_every_time(tmp_path, monkeypa
     for attempt in ("first", "second"):
         monkeypatch.setattr(tensorboard_shots, "CACHE", tmp_path / attempt)
         pictures.append(tensorboard_shots.take([shot])[shot].read_bytes())
-    assert pictures[0] == pictures[1], "two screenshots of the same opened graph differ"
+    # Opening the group used to move the edges into it by a fraction of a pixel, differently each
+    # time: about 2 % of the pixels changed. Now the pictures are nearly always identical; once,
+    # on a freshly set-up machine, a few node labels came out anti-aliased differently (0.05 %).
+    first, second = (np.asarray(Image.open(io.BytesIO(picture)).convert("RGB")) for picture in pictures)
+    changed = float((first != second).any(axis=2).mean())
+    assert changed < 0.002, f"two screenshots of the same opened graph differ in {changed:.2%} of their pixels"
     with Image.open(tmp_path / "first" / f"{shot.key('browser')}.png") as picture:
         assert len(picture.convert("RGB").getcolors(1 << 20)) > 50, "the graph screenshot is nearly empty"
 
