@@ -10,7 +10,8 @@ Three things cost most of a rebuild in which no snippet has to run:
   entries are kept, keyed by everything they are made from: the page's HTML, title, URL,
   meta and table of contents, the plugin's settings and Material's version. When every page
   is unchanged, jieba is never loaded.
-* The glossary links (book/glossary.py), kept per page with `remembered()`.
+* The glossary links (book/glossary.py) and the chapter downloads (book/notebooks.py), kept
+  per page with `remembered()`.
 
 Entries are files named after the page and a digest of their inputs; making a new one for a
 page removes that page's old ones, so the cache does not grow with every edit.
@@ -49,7 +50,7 @@ def remembered(kind: str, name: str, inputs: Iterable[str | bytes], make: Callab
         pass
     value = make()
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob(f"{stem}.*.txt"):
+    for old in folder.glob(f"{stem}.{'?' * 20}.txt"):  # this name's entries only, not those of "{stem}.x"
         old.unlink(missing_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.partial")
     partial.write_text(value, encoding="utf-8")

@@ -25,10 +25,8 @@ and the two download links.
 from __future__ import annotations
 
 import builtins
-import hashlib
 import io
 import json
-import os
 import re
 import tokenize
 from dataclasses import dataclass, field
@@ -37,10 +35,10 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
-from book import CACHE_DIR, runner
+from book import runner
+from book.build_cache import remembered
 from book.mkdocs_hooks import FENCE, fenced_includes
 
-CACHE = CACHE_DIR / "notebooks"
 
 NOT_CHAPTERS = {"index.md", "standin-data.md"}
 ASSETS = "assets/notebooks"
@@ -534,25 +532,17 @@ def chapter_files(source: str, language: str, page_name: str, page_url: str, sit
     if missing:
         raise NotebookError(f"not run before the page was built: {', '.join(missing)}")
     runs = [results[(snippets_dir / name).resolve()] for name in names]
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(json.dumps([source, language, page_name, page_url, site_url, book_name, names]).encode())
+    inputs = [Path(__file__).read_bytes(), json.dumps([source, language, page_name, page_url, site_url, book_name, names])]
     for run in runs:
-        digest.update(run.snippet.read_bytes())
-        digest.update(json.dumps([run.name, run.error]).encode())
-    cached = CACHE / f"{page_name}.{language}.{digest.hexdigest()[:20]}.json"
-    try:
-        saved = json.loads(cached.read_text(encoding="utf-8"))
-        return ChapterFiles(notebook=saved["notebook"], script=saved["script"], runs=runs)
-    except (OSError, ValueError, KeyError):
-        pass
-    made = _make_chapter_files(page, names, language, page_url, site_url, book_name, page_name, snippets_dir, results)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for old in CACHE.glob(f"{page_name}.{language}.*.json"):
-        old.unlink(missing_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.partial")
-    partial.write_text(json.dumps({"notebook": made.notebook, "script": made.script}), encoding="utf-8")
-    partial.replace(cached)
-    return made
+        inputs += [run.snippet.read_bytes(), json.dumps([run.name, run.error])]
+
+    def make() -> str:
+        made = _make_chapter_files(page, names, language, page_url, site_url, book_name, page_name, snippets_dir,
+                                   results)
+        return json.dumps({"notebook": made.notebook, "script": made.script})
+
+    saved = json.loads(remembered("notebooks", f"{page_name}.{language}", inputs, make))
+    return ChapterFiles(notebook=saved["notebook"], script=saved["script"], runs=runs)
 
 
 def _make_chapter_files(page, names, language, page_url, site_url, book_name, page_name, snippets_dir,
