@@ -327,6 +327,7 @@ def table(terms: list[Term], language: str, docs_dir: Path, nav: list[str]) -> s
 
 _terms: list[Term] = []
 _matchers: dict[str, Matcher] = {}
+_marks_made_from: list[bytes] = []  # what every page's glossary links depend on: this code and the terms
 
 
 def _is_glossary(page) -> bool:
@@ -339,6 +340,7 @@ def on_config(config, **kwargs):
     except GlossaryError as error:
         raise PluginError(str(error)) from None
     _terms[:] = terms
+    _marks_made_from[:] = [Path(__file__).read_bytes(), repr(terms).encode()]
     _matchers.clear()
     _matchers.update({language: Matcher(terms, language) for language in LANGUAGES})
 
@@ -364,7 +366,7 @@ def on_page_content(html_text, page, config, files, **kwargs):
     if glossary is None:
         raise PluginError(f"{page.file.src_uri}: no {GLOSSARY_PAGE} in the {language} edition to link the terms to")
     link = get_relative_url(glossary.url, page.url)
-    return remembered("glossary", page.file.src_uri, [repr(_terms), language, link, Path(__file__).read_bytes(), html_text],
+    return remembered("glossary", page.file.src_uri, [*_marks_made_from, language, link, html_text],
                       lambda: mark_first_uses(html_text, _matchers[language], link)[0])
 
 
