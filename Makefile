@@ -2,7 +2,8 @@
 #
 #   make serve   set up, run the snippets, serve the book at http://127.0.0.1:8000 (PORT=8001 for another port)
 #   make build   the static site in site/ (only replaced when the whole build succeeds)
-#   make test    set up, then every test: course values, pages, the strict build, a browser check
+#   make test    set up, then the tests: course values, pages, the strict build, a browser check
+#   make check   the heavier tests: every notebook and script, failure modes, every page in the browser
 #   make bench   cold, warm and one-edit build times, per-chapter run times, test-suite time
 
 export NO_MKDOCS_2_WARNING := 1
@@ -12,12 +13,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 8000
-KATEX_VERSION := 0.16.22
-KATEX := docs/assets/katex/katex.min.js
 
-.PHONY: setup serve build test bench browser clean
+.PHONY: setup serve build test check bench browser clean
 
-setup: $(INSTALLED) $(KATEX)
+setup: $(INSTALLED)
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
@@ -26,15 +25,6 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --editable .
 	touch $@
-
-# KaTeX renders the formulas; the site serves its own copy (no CDN), fetched once with npm.
-$(KATEX):
-	@command -v npm >/dev/null || { echo "npm (Node.js) is needed once, to fetch KaTeX $(KATEX_VERSION) for the formulas"; exit 1; }
-	rm -rf .cache/katex && mkdir -p .cache/katex docs/assets/katex/contrib
-	cd .cache/katex && npm pack --silent katex@$(KATEX_VERSION) >/dev/null && tar -xzf katex-$(KATEX_VERSION).tgz
-	cp -r .cache/katex/package/dist/fonts .cache/katex/package/dist/katex.min.css docs/assets/katex/
-	cp .cache/katex/package/dist/contrib/auto-render.min.js docs/assets/katex/contrib/
-	cp .cache/katex/package/dist/katex.min.js $@
 
 serve: setup
 	@$(BIN)/python -c 'import socket; socket.socket().bind(("127.0.0.1", $(PORT)))' 2>/dev/null || \
@@ -46,20 +36,24 @@ build: setup
 	$(BIN)/mkdocs build --strict --site-dir .site.partial
 	rm -rf site && mv .site.partial site
 
-# The browser tests need Chromium and CJK fonts; install them when missing and we may.
+# The browser tests need Chromium, CJK fonts and a font with math tables (for the formulas);
+# install them when missing and we may.
 browser:
-	@if ! command -v chromium >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "math"; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else echo "note: no chromium found; the browser tests will be skipped (install chromium and fonts-noto-cjk)"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-texgyre-math >/dev/null; \
+	  else echo "note: chromium or a math font is missing; the browser tests will be skipped without chromium (install chromium, fonts-noto-cjk and fonts-texgyre-math)"; fi; \
 	fi
 
 test: setup browser
 	$(BIN)/python -m pytest
+
+check: setup browser
+	$(BIN)/python -m pytest -m slow
 
 # Build and test times, measured in one run; the table goes to benchmarks/results.md.
 bench: setup browser
 	$(BIN)/python -m book.bench
 
 clean:
-	rm -rf site .site.partial .cache docs/assets/katex
+	rm -rf site .site.partial .cache

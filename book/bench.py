@@ -13,7 +13,10 @@ what was built before, and the cache of the working tree is left alone:
   time.time) print different seconds each run: their outputs are compared with the
   numbers masked. TensorBoard screenshots are compared too; for those that differ the
   table gives the share of pixels that changed;
-* the test suite (`pytest`), on the working tree's own cache.
+* page weight: the bytes a chapter page requests on its first load in a 1280×800 window
+  without scrolling, the search index left out (it is measured on its own), in headless Chromium;
+* the test suite: `make test` (plain `pytest`) on an empty cache, as CI runs it, then
+  `make check` (the slow tier) on the cache that left.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from book import REPO, runner
+from book import REPO, pages, runner, tensorboard_shots
 
 EDITED = REPO / "snippets" / "conv" / "functional_conv2d.py"
 CHAPTERS_10_TO_16 = ["conv-layer", "maxpool", "activation", "linear-layers", "sequential", "loss", "optimizer"]
@@ -66,7 +69,7 @@ def chapters_only(pages: list[str], folder: Path) -> Path:
             (docs / language / f"{page}.md").write_bytes((REPO / "docs" / language / f"{page}.md").read_bytes())
     config = REPO / f".bench-{os.getpid()}.yml"
     # the glossary links every term to its chapter, and most chapters are not here
-    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("  - book/glossary.py\n", "")
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("      glossary: book/glossary.yml\n", "")
     config.write_text(text + f"\ndocs_dir: {docs}\n", encoding="utf-8")
     return config
 
@@ -102,16 +105,67 @@ def outputs_and_figures(cache: Path) -> tuple[dict[str, list], dict[str, str]]:
 
 
 def per_page(cache: Path) -> list[tuple[str, float, int]]:
-    from book.mkdocs_hooks import RUN_FILE, fenced_includes
-
     seconds = {saved["snippet"]: saved["seconds"] for saved in entries(cache).values()}
     rows = []
-    for page in sorted((REPO / "docs" / "zh").rglob("*.md")):
-        text = page.read_text(encoding="utf-8")
-        names = {name for _, found in fenced_includes(text) for name, _ in found} | {n for n, _ in RUN_FILE.findall(text)}
-        used = [seconds.get(f"snippets/{name}", 0.0) for name in names]
+    for name, page in sorted(pages.read_edition(REPO / "docs", "zh").items()):
+        used = [seconds.get(f"snippets/{program}", 0.0) for program in page.programs()]
         if used:
-            rows.append((page.stem, sum(used), len(used)))
+            rows.append((name, sum(used), len(used)))
+    return rows
+
+
+def page_weights(site: Path, paths: list[str]) -> dict[str, int]:
+    """Bytes each page requests on its first load in a 1280×800 window, without scrolling, the search
+    index left out. Images further down that load lazily are not counted, as a reader would not load them yet."""
+    import http.server
+    import threading
+    from functools import partial
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    weights = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=tensorboard_shots.chromium(),
+                                                 args=tensorboard_shots.CHROMIUM_FLAGS)
+            for path in paths:
+                context = browser.new_context(viewport={"width": 1280, "height": 800})  # an empty browser cache
+                page = context.new_page()
+                sizes = []
+                page.on("requestfinished", lambda request: sizes.append(
+                    0 if request.url.endswith("search_index.json") else request.sizes()["responseBodySize"]))
+                page.goto(base + path, wait_until="networkidle")
+                page.wait_for_timeout(300)
+                weights[path] = sum(sizes)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return weights
+
+
+def search_indexes(site: Path) -> dict[str, int]:
+    return {index.relative_to(site).as_posix(): index.stat().st_size for index in sorted(site.rglob("search_index.json"))}
+
+
+def weight_rows(site: Path) -> list[str]:
+    """Table rows: the heaviest chapter page, a few typical ones, and the search indexes."""
+    chapters = [name for name, page in pages.read_edition(REPO / "docs", "zh").items() if page.is_chapter]
+    paths = [f"/{name}/" for name in chapters] + [f"/en/{name}/" for name in chapters] + ["/", "/en/"]
+    weights = page_weights(site, paths)
+    heaviest = max(weights, key=weights.get)
+    rows = [f"| Heaviest chapter page ({heaviest}) | {weights[heaviest] / 1000:.0f} KB | ≤ 600 KB |",
+            f"| Median chapter page | {sorted(weights.values())[len(weights) // 2] / 1000:.0f} KB | ≤ 600 KB |"]
+    rows += [f"| {path} | {weights[path] / 1000:.0f} KB | |" for path in ("/convolution/", "/en/convolution/", "/")]
+    rows += [f"| Search index `{name}` (loaded with the first page) | {size / 1000:.0f} KB | |"
+             for name, size in search_indexes(site).items()]
     return rows
 
 
@@ -165,11 +219,19 @@ def main() -> None:
         same_figures = [f for f in figures_2 if figures_1.get(f) == figures_2[f]]
         pages = per_page(first / "cache")
 
-    started = time.perf_counter()
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], cwd=REPO,
-                           capture_output=True, text=True)
-    test_seconds = time.perf_counter() - started
+        weights = weight_rows(first / "site")
+
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, BOOK_CACHE_DIR=cache)
+        started = time.perf_counter()
+        tests = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=REPO, env=env, capture_output=True, text=True)
+        test_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        checks = subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", "slow"], cwd=REPO, env=env,
+                                capture_output=True, text=True)
+        check_seconds = time.perf_counter() - started
     summary = (tests.stdout.strip().splitlines() or ["(no output)"])[-1]
+    check_summary = (checks.stdout.strip().splitlines() or ["(no output)"])[-1]
 
     say("| What | Seconds | Target | Notes |")
     say("|---|---:|---:|---|")
@@ -184,7 +246,14 @@ def main() -> None:
         f"(timings masked), figures identical: {len(same_figures)} of {len(figures_2)}, TensorBoard screenshots "
         f"identical: {len(same_shots)} of {len(shots_2)}"
         + "".join(f"; {name}: {share:.2%} of pixels differ" for name, share in sorted(shot_changes.items())) + " |")
-    say(f"| Test suite (`pytest`) | {test_seconds:.1f} | | {summary} |")
+    say(f"| `make test` (plain `pytest`), empty cache | {test_seconds:.1f} | ≤ 300 | {summary} |")
+    say(f"| `make check` (`pytest -m slow`), after it | {check_seconds:.1f} | ≤ 1800 | {check_summary} |")
+    say()
+    say("Page weight (first load, 1280×800, no scrolling, empty browser cache; the search index apart):\n")
+    say("| Page | Bytes | Target |")
+    say("|---|---:|---:|")
+    for row in weights:
+        say(row)
     say()
     say("Snippet run time per chapter (cold build; each snippet is a separate process, "
         f"{os.environ.get('BOOK_JOBS', os.cpu_count())} at a time):\n")

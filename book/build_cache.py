@@ -13,6 +13,8 @@ Three things cost most of a rebuild in which no snippet has to run:
 * The glossary links (book/glossary.py) and the chapter downloads (book/notebooks.py), kept
   per page with `remembered()`.
 
+The book's plugin (book/plugin.py) turns the first two on.
+
 Entries are files named after the page and a digest of their inputs; making a new one for a
 page removes that page's old ones, so the cache does not grow with every edit.
 """
@@ -58,7 +60,8 @@ def remembered(kind: str, name: str, inputs: Iterable[str | bytes], make: Callab
     return value
 
 
-def on_env(env, config, files, **kwargs):
+def compiled_templates(env):
+    """The Jinja environment, keeping the templates it compiles in the cache."""
     folder = CACHE / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
@@ -69,7 +72,9 @@ def _toc(items) -> list:
     return [[item.id, item.title, item.url, _toc(item.children)] for item in items]
 
 
-def _remember_search_entries() -> None:
+def remember_search_entries() -> None:
+    """Make Material's search plugin read a page's entries back when the page is unchanged.
+    This replaces one method of its index (the plugin has no setting for it), once per process."""
     from material.plugins.search.plugin import SearchIndex
 
     index_page = SearchIndex.add_entry_from_context
@@ -92,6 +97,3 @@ def _remember_search_entries() -> None:
 
     add_entry_from_context.remembers = True
     SearchIndex.add_entry_from_context = add_entry_from_context
-
-
-_remember_search_entries()

@@ -3,14 +3,14 @@
 * `load()` reads book/glossary.yml and refuses a malformed file with a message that names
   the entry and what is wrong (a missing text, a term used twice, a chapter page or anchor
   that does not exist).
-* mkdocs hook, `on_page_markdown`: the line `<!-- glossary-table -->` on a page becomes the
-  glossary table in that page's language, sorted by the order of the chapters in the nav,
-  each term with its own anchor (`glossary.md#kernel`) and a link to its chapter.
-* mkdocs hook, `on_page_content`: on every other page, the first use of each term in
-  ordinary prose becomes a link to its glossary entry whose `title` (a tooltip with
-  material's `content.tooltips`) gives the term in the other language and the explanation.
-  Code, headings, links, tables, admonition titles and math are left alone. The result is
-  kept per page (book/build_cache.py) and reused while the page and the terms are unchanged.
+* `table()`: the line `<!-- glossary-table -->` on a page becomes the glossary table in that
+  page's language, sorted by the order of the chapters in the nav, each term with its own
+  anchor (`glossary.md#kernel`) and a link to its chapter.
+* `mark_first_uses()`: on every other page, the first use of each term in ordinary prose
+  becomes a link to its glossary entry whose `title` (a tooltip with material's
+  `content.tooltips`) gives the term in the other language and the explanation. Code, headings,
+  links, tables, admonition titles and math are left alone. The book's plugin keeps the result
+  per page (book/build_cache.py) while the page and the terms are unchanged.
 
 Chinese is matched without word boundaries, longest term first, so 最大池化 is one term and
 never 最大 + 池化; the `not_in` words of an entry (轮廓 for 轮) are skipped. English is matched
@@ -25,29 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from mkdocs.exceptions import PluginError
-from mkdocs.utils import get_relative_url
-
-from book.build_cache import remembered
+from book.labels import label
+from book.pages import LANGUAGES, Page
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.yml")
-LANGUAGES = ("zh", "en")
-GLOSSARY_PAGE = "glossary.md"
 PLACEHOLDER = "<!-- glossary-table -->"
 CSS_CLASS = "glossary-term"
 
 REQUIRED = ("id", "zh", "en", "zh_explanation", "en_explanation")
 OPTIONAL = ("chapter", "zh_also", "en_also", "not_in")
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-HEADING_ANCHOR = re.compile(r"^#{1,6}\s.*\{\s*#([\w-]+)\s*\}\s*$", re.MULTILINE)
-TITLE = re.compile(r"^#\s+(.*?)\s*(?:\{\s*#[\w-]+\s*\})?\s*$", re.MULTILINE)
 LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9 -]*$")
 NOT_A_WORD = "A-Za-z0-9_-"
-
-TABLE_HEADERS = {
-    "zh": ("中文", "English", "解释", "讲解章节"),
-    "en": ("English", "中文", "Meaning", "Introduced in"),
-}
 
 
 class GlossaryError(ValueError):
@@ -85,16 +74,16 @@ class Term:
         other = self.name("en" if language == "zh" else "zh")
         if not re.fullmatch(_pattern(self.name(language)), seen_as):
             other = f"{self.name(language)} · {other}"
-        colon = "：" if language == "zh" else ": "
-        return f"{other}{colon}{self.explanation(language)}"
+        return f"{other}{label('glossary_colon', language)}{self.explanation(language)}"
 
 
 def _key(form: str) -> str:
     return " ".join(form.lower().split())
 
 
-def load(path: Path = GLOSSARY_FILE, docs_dir: Path | None = None) -> list[Term]:
-    """The entries of the glossary file, checked; with `docs_dir`, chapter links are checked too."""
+def load(path: Path = GLOSSARY_FILE, editions: dict[str, dict[str, Page]] | None = None) -> list[Term]:
+    """The entries of the glossary file, checked; with the pages of each edition (language ->
+    name -> page), chapter links are checked too."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -134,8 +123,8 @@ def load(path: Path = GLOSSARY_FILE, docs_dir: Path | None = None) -> list[Term]
         if any(other.id == term.id for other in terms):
             raise GlossaryError(f"{where}: the id {term.id!r} is used twice")
         terms.append(term)
-    if docs_dir is not None:
-        check_chapters(terms, Path(docs_dir))
+    if editions is not None:
+        check_chapters(terms, editions)
     return terms
 
 
@@ -161,18 +150,18 @@ def _check_texts(term: Term, where: str) -> None:
             raise GlossaryError(f"{where}: not_in word {form!r} does not contain the term")
 
 
-def check_chapters(terms: list[Term], docs_dir: Path) -> None:
+def check_chapters(terms: list[Term], editions: dict[str, dict[str, Page]]) -> None:
     """Every chapter link points at a page, and a heading anchor, that both editions have."""
     for term in terms:
         if not term.chapter:
             continue
-        page, _, anchor = term.chapter.partition("#")
+        name, _, anchor = term.chapter.partition("#")
         for language in LANGUAGES:
-            source = docs_dir / language / page
-            if not source.is_file():
-                raise GlossaryError(f"glossary entry {term.id!r}: chapter {term.chapter} has no page {source}")
-            if anchor and anchor not in HEADING_ANCHOR.findall(source.read_text(encoding="utf-8")):
-                raise GlossaryError(f"glossary entry {term.id!r}: {source} has no heading with {{ #{anchor} }}")
+            page = editions[language].get(name.removesuffix(".md"))
+            if page is None:
+                raise GlossaryError(f"glossary entry {term.id!r}: chapter {term.chapter} has no page {language}/{name}")
+            if anchor and anchor not in page.anchors():
+                raise GlossaryError(f"glossary entry {term.id!r}: {language}/{name} has no heading with {{ #{anchor} }}")
 
 
 # --- Finding terms in text -------------------------------------------------------------
@@ -282,94 +271,23 @@ def mark_first_uses(content: str, matcher: Matcher, glossary_url: str) -> tuple[
 # --- The glossary table ----------------------------------------------------------------
 
 
-def nav_pages(nav) -> list[str]:
-    """The page files of a mkdocs nav, in reading order."""
-    pages = []
-    for item in nav or []:
-        value = next(iter(item.values())) if isinstance(item, dict) else item
-        pages += nav_pages(value) if isinstance(value, list) else [value]
-    return pages
-
-
-def page_title(docs_dir: Path, language: str, page: str) -> str:
-    source = docs_dir / language / page
-    match = TITLE.search(source.read_text(encoding="utf-8")) if source.is_file() else None
-    if not match:
-        raise GlossaryError(f"{source}: no '# title' line to name the chapter in the glossary")
-    return match.group(1).replace("\\_", "_")
-
-
-def ordered(terms: list[Term], nav: list[str]) -> list[Term]:
+def ordered(terms: list[Term], reading_order: list[str]) -> list[Term]:
     """Terms in the order their chapters come in the book; terms without a chapter last."""
     def rank(item):
         index, term = item
         page = term.chapter_page
-        return (nav.index(page) if page in nav else len(nav), index)
+        return (reading_order.index(page) if page in reading_order else len(reading_order), index)
     return [term for _, term in sorted(enumerate(terms), key=rank)]
 
 
-def table(terms: list[Term], language: str, docs_dir: Path, nav: list[str]) -> str:
-    """The glossary as a Markdown table; each term carries its anchor."""
+def table(terms: list[Term], language: str, titles: dict[str, str], reading_order: list[str]) -> str:
+    """The glossary as a Markdown table; each term carries its anchor. `titles`: page file -> title."""
     other = "en" if language == "zh" else "zh"
-    lines = ["| " + " | ".join(TABLE_HEADERS[language]) + " |", "|---|---|---|---|"]
-    for term in ordered(terms, nav):
-        chapter = ""
-        if term.chapter:
-            chapter = f"[{page_title(docs_dir, language, term.chapter_page)}]({term.chapter})"
+    lines = [label("glossary_header", language), "|---|---|---|---|"]
+    for term in ordered(terms, reading_order):
+        chapter = f"[{titles[term.chapter_page]}]({term.chapter})" if term.chapter else ""
         lines.append(
             f"| **{term.name(language)}**{{ #{term.id} }} | {term.name(other)} "
             f"| {term.explanation(language)} | {chapter} |"
         )
     return "\n".join(lines)
-
-
-# --- mkdocs hooks ----------------------------------------------------------------------
-
-_terms: list[Term] = []
-_matchers: dict[str, Matcher] = {}
-_marks_made_from: list[bytes] = []  # what every page's glossary links depend on: this code and the terms
-
-
-def _is_glossary(page) -> bool:
-    return page.file.src_uri.split("/")[-1] == GLOSSARY_PAGE
-
-
-def on_config(config, **kwargs):
-    try:
-        terms = load(GLOSSARY_FILE, Path(config.docs_dir))
-    except GlossaryError as error:
-        raise PluginError(str(error)) from None
-    _terms[:] = terms
-    _marks_made_from[:] = [Path(__file__).read_bytes(), repr(terms).encode()]
-    _matchers.clear()
-    _matchers.update({language: Matcher(terms, language) for language in LANGUAGES})
-
-
-def on_page_markdown(markdown, page, config, files, **kwargs):
-    if PLACEHOLDER not in markdown:
-        if _is_glossary(page):
-            raise PluginError(f"{page.file.src_uri}: the glossary page needs a line {PLACEHOLDER}")
-        return markdown
-    try:
-        generated = table(_terms, _language_of(page.file), Path(config.docs_dir), nav_pages(config.nav))
-    except GlossaryError as error:
-        raise PluginError(f"{page.file.src_uri}: {error}") from None
-    return markdown.replace(PLACEHOLDER, generated)
-
-
-def on_page_content(html_text, page, config, files, **kwargs):
-    if _is_glossary(page):
-        return html_text
-    language = _language_of(page.file)
-    glossary = next((f for f in files.documentation_pages()
-                     if f.src_uri.split("/")[-1] == GLOSSARY_PAGE and _language_of(f) == language), None)
-    if glossary is None:
-        raise PluginError(f"{page.file.src_uri}: no {GLOSSARY_PAGE} in the {language} edition to link the terms to")
-    link = get_relative_url(glossary.url, page.url)
-    return remembered("glossary", page.file.src_uri, [*_marks_made_from, language, link, html_text],
-                      lambda: mark_first_uses(html_text, _matchers[language], link)[0])
-
-
-def _language_of(file) -> str:
-    first = file.src_uri.split("/", 1)[0]
-    return first if first in LANGUAGES else LANGUAGES[0]

@@ -1,10 +1,10 @@
-"""mkdocs hook: the "last updated" date of every page.
+"""The "last updated" date of every page.
 
 The date is that of the newest git commit that touched the page's source or any snippet
 it shows (`--8<--` includes and `run:` figures), because the page changes when they do.
-A file with changes not committed yet counts as changed today. The date goes to
-`page.meta["last_updated"]`, which overrides/partials/source-file.html shows under the
-content in the page's language, and to the page's <lastmod> in sitemap.xml.
+A file with changes not committed yet counts as changed today. The book's plugin puts the date
+in `page.meta["last_updated"]`, which overrides/partials/source-file.html shows under the
+content in the page's language, and in the page's <lastmod> in sitemap.xml.
 
 Without usable git history (an unpacked archive, no git, a shallow clone) pages simply
 show no date.
@@ -14,14 +14,10 @@ from __future__ import annotations
 
 import datetime
 import logging
-import re
 import subprocess
 from pathlib import Path
 
-log = logging.getLogger("mkdocs.hooks.page_dates")
-
-INCLUDED = re.compile(r'--8<--\s+"([^":]+)')
-RUN_FILE = re.compile(r"run:([\w./-]+?\.py)/")
+log = logging.getLogger("mkdocs.plugins.book.page_dates")
 
 
 class History:
@@ -67,34 +63,3 @@ def read_history(config_file: Path) -> History | None:
         log.info("The book's files are not tracked by git here: pages show no last-updated date.")
         return None
     return History(Path(top).resolve(), changed | untracked)
-
-
-_history: History | None = None
-_snippets_dir: Path | None = None
-
-
-def on_config(config, **kwargs):
-    global _history, _snippets_dir
-    base = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", [])
-    base = [base] if isinstance(base, str) else base
-    _snippets_dir = Path(base[0]).resolve() if base else None
-    _history = read_history(Path(config.config_file_path))
-
-
-def sources(markdown: str, page_source: Path, snippets_dir: Path | None) -> list[Path]:
-    """The page's own file and every existing snippet file it includes or shows figures of."""
-    found = [page_source.resolve()]
-    if snippets_dir is not None:
-        for name in INCLUDED.findall(markdown) + RUN_FILE.findall(markdown):
-            path = (snippets_dir / name).resolve()
-            if path.is_file() and path not in found:
-                found.append(path)
-    return found
-
-
-def on_page_markdown(markdown, page, config, files, **kwargs):
-    if _history is not None and page.file.abs_src_path:
-        date = _history.last_changed(sources(markdown, Path(page.file.abs_src_path), _snippets_dir))
-        if date:
-            page.meta["last_updated"] = page.update_date = date
-    return markdown

@@ -1,18 +1,81 @@
-"""mkdocs hook: what the published book needs from its address and its repository.
+"""What a published page needs around its content: its address, its language, its search.
 
 * Edit button: mkdocs.yml takes `repo_url` from BOOK_REPO_URL (set by
   .github/workflows/publish.yml). Without it there is no repository to point at, so
-  `edit_uri` is dropped too and pages show no edit button; mkdocs would otherwise turn
+  `edit_uri` is dropped too and pages show no edit button; MkDocs would otherwise turn
   `edit_uri` alone into a relative link that leads nowhere.
-* Language versions for search engines are listed in sitemap.xml (hreflang entries);
-  book/mkdocs_hooks.py removes them from each page's <head>, where Material would
-  fetch a sitemap under every one of them.
+* Language versions for search engines are listed in sitemap.xml (hreflang entries), not in
+  each page's <head>, where Material would fetch a sitemap under every one of them.
+* The 404 page is not a page of either language: its language links lead to each edition's home.
+* One search index per edition: `search/search_index.json` holds the Chinese pages and
+  `en/search/search_index.json` the English ones, so a reader downloads only their own
+  language's index and gets results in it. Material looks for the index under the page's
+  `base`, which for an English page becomes the English edition's root.
 """
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
 
-def on_config(config, **kwargs):
+from book.pages import LANGUAGES
+
+
+def drop_edit_uri_without_repository(config) -> None:
     if not config.repo_url:
         config.edit_uri = None
         config.edit_uri_template = None
+
+
+HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+MATERIAL_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
+
+
+def edition_root(language: str) -> str:
+    """Where an edition lives in the site, relative to the site's root: "" or "en/"."""
+    return "" if language == LANGUAGES[0] else f"{language}/"
+
+
+def finish_page(output: str, language: str) -> str:
+    """A rendered page without <head> language alternates, with Material's `base` at its edition's root."""
+    output = HEAD_ALTERNATE.sub("", output)
+    root = edition_root(language)
+    if not root:
+        return output
+
+    def rebased(match: re.Match) -> str:
+        settings = json.loads(match.group(2))
+        settings["base"] = settings["base"].rstrip("/") + "/" + root
+        return match.group(1) + json.dumps(settings, ensure_ascii=False) + match.group(3)
+
+    return MATERIAL_CONFIG.sub(rebased, output, count=1)
+
+
+LANGUAGE_LINK = re.compile(r'(<a href=")[^"]*(" hreflang="(\w+)" class="md-select__link">)')
+
+
+def finish_404(output: str, site_url: str | None) -> str:
+    """The 404 page's language links lead to each edition's home instead of the last page built."""
+    base = urlsplit(site_url or "/").path.rstrip("/") + "/"
+    output = LANGUAGE_LINK.sub(lambda m: m.group(1) + base + edition_root(m.group(3)) + m.group(2), output)
+    return HEAD_ALTERNATE.sub("", output)
+
+
+def split_search_index(site_dir: Path) -> None:
+    """Cut the search index that Material wrote for the whole site into one per edition."""
+    whole = site_dir / "search" / "search_index.json"
+    if not whole.is_file():
+        return
+    index = json.loads(whole.read_text(encoding="utf-8"))
+    editions = {language: [] for language in LANGUAGES}
+    for entry in index["docs"]:
+        language = next((lang for lang in LANGUAGES[1:] if entry["location"].startswith(edition_root(lang))), LANGUAGES[0])
+        entry = dict(entry, location=entry["location"].removeprefix(edition_root(language)))
+        editions[language].append(entry)
+    for language, entries in editions.items():
+        target = site_dir / edition_root(language) / "search" / "search_index.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(dict(index, docs=entries), ensure_ascii=False, separators=(",", ":"))
+        target.write_text(text, encoding="utf-8")

@@ -37,8 +37,11 @@ LAUNCHER = Path(__file__).with_name("launch.py")
 FORKSERVER = Path(forkserver.__file__)
 TIMEOUT_S = int(os.environ.get("BOOK_SNIPPET_TIMEOUT", "900"))
 
-_MARKER = re.compile(r"^\s*#\s*--8<--\s*\[(start|end):([\w-]+)\]\s*$")
-_EXPECTED_ERROR = re.compile(r"^#\s*expected-error:\s*([\w.]+)\s*$", re.MULTILINE)
+# What a program's own lines say about it: its sections (`# --8<-- [start:name]`), the error it
+# stops with on purpose (`# expected-error: KeyError`), Material's annotation markers (`# (1)!`).
+SECTION_MARKER = re.compile(r"^\s*#\s*--8<--\s*\[(start|end):([\w-]+)\]\s*$")
+EXPECTED_ERROR = re.compile(r"^#\s*expected-error:\s*([\w.]+)\s*$", re.MULTILINE)
+ANNOTATION = re.compile(r"#\s*\((\d+)\)!?\s*$")
 # Files under these folders are not project code: the virtual environment, caches,
 # data sets (covered by the data mode instead) and what runs write.
 _NOT_DEPENDENCIES = (".venv", ".cache", ".git", "data", "site", "logs")
@@ -55,7 +58,7 @@ def sections(path: Path) -> dict[str, tuple[int, int]]:
     """Section name -> (first line, last line) of its body, 1-based and inclusive."""
     found, open_at = {}, {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        match = _MARKER.match(line)
+        match = SECTION_MARKER.match(line)
         if not match:
             continue
         kind, name = match.groups()
@@ -68,6 +71,15 @@ def sections(path: Path) -> dict[str, tuple[int, int]]:
     if open_at:
         raise SnippetError(f"{display(path)}: section(s) never closed: {', '.join(open_at)}")
     return found
+
+
+def annotation_numbers(path: Path, section: str | None) -> list[int]:
+    """The annotation numbers in a program's lines (those of `section` only, when given), in order."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if section is not None:
+        first, last = sections(path)[section]
+        lines = lines[first - 1:last]
+    return [int(match.group(1)) for line in lines if (match := ANNOTATION.search(line))]
 
 
 @dataclass
@@ -353,7 +365,7 @@ def _standin_reads(log: Path) -> set[str]:
 
 
 def _check_outcome(snippet: Path, proc: subprocess.CompletedProcess, record: dict | None) -> None:
-    expected = _EXPECTED_ERROR.search(snippet.read_text(encoding="utf-8"))
+    expected = EXPECTED_ERROR.search(snippet.read_text(encoding="utf-8"))
     error = record and record["error"]
     name = display(snippet)
     if expected is None:

@@ -29,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -107,6 +108,30 @@ def take(shots: list[Shot]) -> dict[Shot, Path]:
 
 
 def _screenshots(targets: dict[Shot, Path]) -> None:
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _screenshots_here(targets)
+    # Playwright's sync API refuses to start where an asyncio loop runs (a caller that drives a
+    # browser itself, such as a test session with pytest-playwright): take them in a thread of their own.
+    failure = []
+
+    def here():
+        try:
+            _screenshots_here(targets)
+        except BaseException as error:  # handed back to the caller
+            failure.append(error)
+
+    worker = threading.Thread(target=here, name="tensorboard-screenshots")
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
+
+
+def _screenshots_here(targets: dict[Shot, Path]) -> None:
     from playwright.sync_api import sync_playwright
 
     by_logdir: dict[Path, list[Shot]] = {}

@@ -1,0 +1,237 @@
+"""The book's MkDocs plugin: runs the programs and puts what they printed on the pages.
+
+It is registered as the entry point `book` (pyproject.toml) and listed under `plugins:` in
+mkdocs.yml after `i18n`. Each MkDocs event below calls the book's parts in the order written
+here; the parts are plain modules that know nothing of MkDocs' events. What one part makes and
+another uses (the pages, the runs, the screenshots) is this plugin's state.
+
+static-i18n builds the site once per edition (Chinese, then English) with the same plugin: the
+events from `on_config` to `on_post_build` run once for each edition. The programs run in the
+first pass; the second finds every result in the run cache.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.utils import get_relative_url
+
+from book import (build_cache, chapters, glossary, math, notebooks, offline, outputs, page_dates, pages, publishing,
+                  runner, tensorboard_shots)
+
+log = logging.getLogger("mkdocs.plugins.book")
+
+
+class BookConfig(Config):
+    # The appendix page that explains the stand-in data; pages with stand-in outputs link to it.
+    data_page = c.Type(str, default="standin-data.md")
+    # The terms (book/glossary.yml); without it, no glossary and no hints.
+    glossary = c.Optional(c.File(exists=True))
+    # The page whose line <!-- glossary-table --> becomes the glossary.
+    glossary_page = c.Type(str, default="glossary.md")
+
+
+class BookPlugin(BasePlugin[BookConfig]):
+    def __init__(self):
+        self.snippets: Path = runner.SNIPPETS
+        self.editions: dict[str, dict[str, pages.Page]] = {}
+        self.results: dict[Path, runner.Run] = {}
+        self.shots: dict[tuple[Path, str], Path] = {}
+        self.terms: list[glossary.Term] = []
+        self.matchers: dict[str, glossary.Matcher] = {}
+        self.history: page_dates.History | None = None
+        self.glossary_inputs: list[bytes] = []  # what every page's glossary links depend on
+        self.reading_order: list[str] = []
+        self.contents: list[tuple[pages.Page, str]] = []  # (page, its nav section's title) in reading order
+
+    # ------------------------------------------------------------------ configuration
+
+    def on_config(self, config):
+        if runner.data_mode() == "standin":
+            offline.install()
+        self.snippets = self._snippets_folder(config)
+        docs = Path(config.docs_dir)
+        try:
+            self.editions = {language: pages.read_edition(docs, language) for language in pages.LANGUAGES}
+            self.terms = glossary.load(Path(self.config.glossary), self.editions) if self.config.glossary else []
+        except (pages.PageError, glossary.GlossaryError) as error:
+            raise PluginError(str(error)) from None
+        self.matchers = {language: glossary.Matcher(self.terms, language) for language in pages.LANGUAGES} if self.terms else {}
+        self.glossary_inputs = [Path(glossary.__file__).read_bytes(), repr(self.terms).encode()]
+        self.history = page_dates.read_history(Path(config.config_file_path))
+        publishing.drop_edit_uri_without_repository(config)
+        build_cache.remember_search_entries()
+        return config
+
+    @staticmethod
+    def _snippets_folder(config) -> Path:
+        """Where the programs are: the first base_path of pymdownx.snippets, which includes them."""
+        base = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", [])
+        base = [base] if isinstance(base, str) else base
+        if not base:
+            raise PluginError("pymdownx.snippets needs a base_path (the snippets folder)")
+        return Path(base[0]).resolve()
+
+    # ------------------------------------------------------------------ running the programs
+
+    @event_priority(-110)  # after static-i18n, which gives each file its edition
+    def on_files(self, files, config):
+        for file in files.documentation_pages():
+            page = self._page(file)
+            if page.language != file.locale:
+                raise PluginError(f"{file.src_uri}: static-i18n puts it in the {file.locale} edition, its folder says {page.language}")
+        self._run_programs()
+        return files
+
+    def _page(self, file) -> pages.Page:
+        language, _, name = file.src_uri.partition("/")
+        page = self.editions.get(language, {}).get(name.removesuffix(".md"))
+        if page is None:
+            raise PluginError(f"{file.src_uri}: a page outside the editions' folders ({', '.join(pages.LANGUAGES)})")
+        return page
+
+    def _run_programs(self) -> None:
+        used: dict[Path, list[str]] = {}
+        for edition in self.editions.values():
+            for page in edition.values():
+                for name in page.programs():
+                    used.setdefault((self.snippets / name).resolve(), []).append(page.src_uri)
+        missing = [f"{runner.display(p)} (used on {', '.join(on)})" for p, on in used.items() if not p.is_file()]
+        if missing:
+            raise PluginError("Pages include snippets that do not exist:\n  " + "\n  ".join(missing))
+        results, failures = runner.run_many(used)
+        if failures:
+            report = [f"{message}\n  used on: {', '.join(used[path])}" for path, message in sorted(failures.items())]
+            raise PluginError("A snippet failed, so the book was not built:\n" + "\n".join(report))
+        self.results = results
+        self._take_screenshots()
+
+    def _take_screenshots(self) -> None:
+        """TensorBoard screenshots that pages ask for with run:<snippet>/tensorboard/<tab>."""
+        wanted = {}
+        for edition in self.editions.values():
+            for page in edition.values():
+                for _, name, request in page.figures:
+                    if request.startswith("tensorboard/"):
+                        path = (self.snippets / name).resolve()
+                        try:
+                            wanted[(path, request)] = tensorboard_shots.Shot.parse(self.results[path].files, request)
+                        except tensorboard_shots.ShotError as error:
+                            raise PluginError(f"{page.src_uri}: {error}") from None
+        try:
+            taken = tensorboard_shots.take(sorted(set(wanted.values()), key=repr))
+        except tensorboard_shots.ShotError as error:
+            raise PluginError(f"TensorBoard screenshot failed: {error}") from None
+        self.shots = {key: taken[shot] for key, shot in wanted.items()}
+
+    # ------------------------------------------------------------------ the reading order
+
+    @event_priority(-110)  # after static-i18n has translated the section titles
+    def on_nav(self, nav, config, files):
+        self.reading_order = [item.file.src_uri.split("/", 1)[-1] for item in nav.pages]
+        self.contents = []
+
+        def walk(items, section):
+            for item in items:
+                if item.is_section:
+                    walk(item.children, item.title)
+                elif item.is_page and self._page(item.file).meta.get("topics"):
+                    self.contents.append((self._page(item.file), section))
+
+        walk(nav.items, "")
+        return nav
+
+    # ------------------------------------------------------------------ each page's Markdown
+
+    def on_page_markdown(self, markdown, page, config, files):
+        model = self._page(page.file)
+        if markdown.rstrip("\n") != model.markdown.rstrip("\n"):
+            raise PluginError(f"{model.src_uri}: another plugin changed the page before the book read it")
+        try:
+            markdown = outputs.with_outputs(model, self.results, self.snippets)
+        except (outputs.OutputError, runner.SnippetError) as error:
+            raise PluginError(f"{model.src_uri}: {error}") from None
+        if model.is_chapter:
+            markdown = self._chapter_box(markdown, model, page, config)
+        markdown = outputs.standin_notice(markdown, model, self.results, self.snippets, self.config.data_page)
+        if model.language == "zh":
+            markdown = outputs.join_cjk_lines(markdown)
+        markdown = self._generated_tables(markdown, model)
+        if self.history is not None and page.file.abs_src_path:
+            sources = [Path(page.file.abs_src_path).resolve()]
+            sources += [path for name in model.programs() if (path := (self.snippets / name).resolve()).is_file()]
+            date = self.history.last_changed(sources)
+            if date:
+                page.meta["last_updated"] = page.update_date = date
+        return markdown
+
+    def _chapter_box(self, markdown: str, model: pages.Page, page, config) -> str:
+        """The chapter's box: its title, the run time of its programs and its two downloads."""
+        try:
+            made = notebooks.chapter_files(model, page.url, config.site_url, config.site_name, self.snippets, self.results)
+        except (notebooks.NotebookError, runner.SnippetError) as error:
+            raise PluginError(f"{model.src_uri}: cannot make the chapter's notebook and script: {error}") from None
+        urls = notebooks.download_urls(model.language, model.name)
+        for url, content in zip(urls, (made.notebook, made.script)):
+            destination = Path(config.site_dir) / url
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_text(content, encoding="utf-8")
+        notebook_href, script_href = (get_relative_url(url, page.url) for url in urls)
+        return chapters.complete_box(markdown, model, [
+            chapters.run_time_line(model.language, made.runs) + "\n    { .chapter-run-time }",
+            chapters.download_line(model.language, notebook_href, script_href) + "\n    { .chapter-downloads }",
+        ])
+
+    def _is_glossary_page(self, model: pages.Page) -> bool:
+        return bool(self.config.glossary) and model.name == self.config.glossary_page.removesuffix(".md")
+
+    def _generated_tables(self, markdown: str, model: pages.Page) -> str:
+        if self._is_glossary_page(model) and glossary.PLACEHOLDER not in markdown:
+            raise PluginError(f"{model.src_uri}: the glossary page needs a line {glossary.PLACEHOLDER}")
+        if glossary.PLACEHOLDER in markdown:
+            titles = {f"{name}.md": page.title for name, page in self.editions[model.language].items()}
+            markdown = markdown.replace(glossary.PLACEHOLDER,
+                                        glossary.table(self.terms, model.language, titles, self.reading_order))
+        if chapters.CONTENTS in markdown:
+            rows = [(listed, get_relative_url(listed.src_uri, model.src_uri), section) for listed, section in self.contents]
+            markdown = markdown.replace(chapters.CONTENTS, chapters.contents_table(model.language, rows))
+        return markdown
+
+    # ------------------------------------------------------------------ each page's HTML
+
+    def on_page_content(self, html, page, config, files):
+        model = self._page(page.file)
+        try:
+            html = outputs.publish_run_files(html, page, self.results, self.shots, self.snippets, Path(config.site_dir))
+            html = math.render(html)
+        except (outputs.OutputError, math.MathError) as error:
+            raise PluginError(f"{model.src_uri}: {error}") from None
+        if not self.config.glossary or self._is_glossary_page(model):
+            return html
+        glossary_file = files.get_file_from_path(f"{model.language}/{self.config.glossary_page}")
+        if glossary_file is None:
+            raise PluginError(f"{model.src_uri}: no {self.config.glossary_page} in the {model.language} edition to link the terms to")
+        link = get_relative_url(glossary_file.url, page.url)
+        inputs = [*self.glossary_inputs, model.language, link, html]
+        return build_cache.remembered("glossary", page.file.src_uri, inputs,
+                                      lambda: glossary.mark_first_uses(html, self.matchers[model.language], link)[0])
+
+    # ------------------------------------------------------------------ the finished site
+
+    def on_env(self, env, config, files):
+        return build_cache.compiled_templates(env)
+
+    def on_post_page(self, output, page, config):
+        return publishing.finish_page(output, self._page(page.file).language)
+
+    def on_post_template(self, output, template_name, config):
+        return publishing.finish_404(output, config.site_url) if template_name == "404.html" else output
+
+    @event_priority(-110)  # after static-i18n has written the search index of both editions
+    def on_post_build(self, config):
+        publishing.split_search_index(Path(config.site_dir))
