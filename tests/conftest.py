@@ -1,4 +1,12 @@
-"""Shared fixtures: one strict build of the whole book per test session."""
+"""Shared fixtures and helpers: the pages as the build reads them, one strict build of the whole
+book per test session, the built pages parsed with Beautiful Soup, and the browser for
+pytest-playwright (Debian's chromium, the flags the build uses for its screenshots).
+
+Two tiers: `make test` runs every test not marked `slow` (the default selection, see
+pyproject.toml); `make check` runs the `slow` ones. Tests that use the built site run first,
+so that the one build runs every program, several at a time, before the chapter tests ask
+the run cache for the same results.
+"""
 
 import contextlib
 import functools
@@ -7,24 +15,77 @@ import os
 import subprocess
 import sys
 import threading
-from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+from bs4 import BeautifulSoup
 
-from book import offline
+from book import offline, pages, tensorboard_shots
 
 offline.install()  # a test that reaches another host fails, naming it
 
 REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+LANGUAGES = pages.LANGUAGES
+EDITIONS = {language: pages.read_edition(DOCS, language) for language in LANGUAGES}
+PAGES = sorted(EDITIONS[LANGUAGES[0]])  # page names, the same in every edition: "convolution", "index", ...
+CHAPTERS = [name for name in PAGES if EDITIONS[LANGUAGES[0]][name].is_chapter]
 
 
-def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def page_path(language: str, name: str) -> str:
+    """URL path of a page of the site: ("zh", "index") -> /, ("en", "loss") -> /en/loss/."""
+    root = "/" if language == LANGUAGES[0] else f"/{language}/"
+    return root + ("" if name == "index" else f"{name}/")
+
+
+def html_file(site: Path, path: str) -> Path | None:
+    """The file a static server sends for a URL path, or None."""
+    target = site / unquote(path).lstrip("/")
+    if path.endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+@functools.cache
+def _soup(file: Path, mtime: float) -> BeautifulSoup:
+    return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+
+
+def soup(site: Path, path: str) -> BeautifulSoup:
+    """A built page, parsed (once while the file is unchanged). `path` is its URL path."""
+    file = html_file(site, path)
+    assert file is not None, f"{path} is not in the site"
+    return _soup(file, file.stat().st_mtime)
+
+
+def output_blocks(page: BeautifulSoup) -> list[tuple[str, str]]:
+    """(data-snippet, text) of every run output on a built page."""
+    return [(block["data-snippet"], block.code.get_text()) for block in page.select(".run-output[data-snippet]")]
+
+
+def mkdocs_build(config: Path, site_dir: Path, **env) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config), "--site-dir", str(site_dir)],
-        cwd=config.parent, env=env, capture_output=True, text=True,
+        cwd=config.parent, env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **env), capture_output=True, text=True,
     )
+
+
+def small_book(folder: Path, pages: dict[str, str], programs: dict[str, str] = {}, plugin: str = "") -> Path:
+    """A book of a few pages (`zh/index.md` -> its text) and programs (`ch/demo.py` -> its code),
+    built with the book's plugin; returns its mkdocs.yml."""
+    for name, text in {**{f"docs/{k}": v for k, v in pages.items()}, **{f"snippets/{k}": v for k, v in programs.items()}}.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "snippets").mkdir(exist_ok=True)
+    config = folder / "mkdocs.yml"
+    config.write_text("\n".join([
+        "site_name: small", "theme: {name: material}", "plugins:", "  - search",
+        "  - i18n: {docs_structure: folder, languages: [{locale: zh, default: true, name: 中文}, {locale: en, name: English}]}",
+        f"  - book: {{{plugin}}}", "markdown_extensions:", "  - admonition", "  - attr_list", "  - pymdownx.superfences",
+        "  - pymdownx.snippets: {base_path: [snippets], check_paths: true}", "",
+    ]), encoding="utf-8")
+    return config
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +99,8 @@ def site(tmp_path_factory) -> Path:
 
 @contextlib.contextmanager
 def serving(directory: Path):
-    """A static file server for a built site on 127.0.0.1; yields its base URL."""
+    """A static file server for a built site on 127.0.0.1; yields its base URL. (The standard
+    library's server, quiet and on a free port: a library would not make it shorter.)"""
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
@@ -53,31 +115,44 @@ def serving(directory: Path):
         server.server_close()
 
 
-class OutputBlocks(HTMLParser):
-    """Collects (data-snippet, text) for every run-output block of a built page."""
-
-    def __init__(self):
-        super().__init__()
-        self.blocks, self._snippet, self._in_code, self._text = [], None, False, []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "run-output" in (attrs.get("class") or "").split():
-            self._snippet = attrs.get("data-snippet")
-        elif tag == "code" and self._snippet:
-            self._in_code, self._text = True, []
-
-    def handle_endtag(self, tag):
-        if tag == "code" and self._in_code:
-            self.blocks.append((self._snippet, "".join(self._text)))
-            self._in_code, self._snippet = False, None
-
-    def handle_data(self, data):
-        if self._in_code:
-            self._text.append(data)
+@pytest.fixture(scope="session")
+def base_url(site):
+    """The built site served on 127.0.0.1 (pytest-playwright's pages open paths under it)."""
+    with serving(site) as url:
+        yield url
 
 
-def output_blocks(html_file: Path) -> list[tuple[str, str]]:
-    parser = OutputBlocks()
-    parser.feed(html_file.read_text(encoding="utf-8"))
-    return parser.blocks
+# ---------------------------------------------------------------- the browser (pytest-playwright)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    chromium = tensorboard_shots.chromium()
+    if chromium is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("CI needs chromium for the browser tests: `make test` installs it as root")
+        pytest.skip("no chromium found (install chromium and fonts-noto-cjk, or set BOOK_CHROMIUM)")
+    return {**browser_type_launch_args, "executable_path": chromium, "args": tensorboard_shots.CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+
+
+SCREENSHOTS = Path(os.environ.get("BOOK_CACHE_DIR") or REPO / ".cache") / "screenshots"
+
+
+def screenshot(page, name: str, **options) -> Path:
+    """Keep a picture of what a browser test saw, to look at by eye."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), **options)
+    return SCREENSHOTS / name
+
+
+# ---------------------------------------------------------------- order and tiers
+
+
+def pytest_collection_modifyitems(config, items):
+    # The build runs every program, two at a time; chapter tests after it read the run cache.
+    items.sort(key=lambda item: "site" not in getattr(item, "fixturenames", ()))

@@ -9,6 +9,10 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["tensor([[[[1., 0.],"]
+
 SMALL = "activation/relu_sigmoid.py"
 CIFAR = "activation/sigmoid_cifar10.py"
 

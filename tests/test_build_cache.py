@@ -4,12 +4,10 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
+import conftest
 from book import build_cache
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def test_remembered_makes_once_and_again_only_when_an_input_changes(tmp_path, monkeypatch):
@@ -43,20 +41,9 @@ print("jieba loaded:", jieba.dt.initialized)
 
 
 def small_book(folder: Path, text: str) -> Path:
-    (folder / "docs").mkdir(exist_ok=True)
-    (folder / "docs" / "index.md").write_text(f"# 卷积\n\n## 卷积操作\n\n{text}\n", encoding="utf-8")
-    config = folder / "mkdocs.yml"
-    config.write_text(textwrap.dedent(f"""
-        site_name: 小书
-        site_dir: {folder / 'site'}
-        theme:
-          name: material
-          language: zh
-        plugins:
-          - search
-        hooks: ["{REPO / 'book' / 'build_cache.py'}"]
-    """), encoding="utf-8")
-    return config
+    """A book of one page in each language; `text` goes on the Chinese one."""
+    return conftest.small_book(folder, {"zh/index.md": f"# 卷积\n\n## 卷积操作\n\n{text}\n",
+                                        "en/index.md": "# Convolution\n\nThe kernel slides.\n"})
 
 
 def build(config: Path) -> tuple[dict, str]:

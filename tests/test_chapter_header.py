@@ -1,44 +1,17 @@
-"""The box at the top of every chapter: video episode, what you will learn, run time, downloads."""
+"""The box at the top of every chapter: video episode, what you will learn, run time, downloads;
+and the home page's table of contents, made from the chapters' front matter."""
 
 import re
 import urllib.error
 import urllib.request
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import nbformat
 import pytest
 
-from book import notebooks, runner
-from conftest import REPO, serving
-
-DOCS = REPO / "docs"
-
-# The video episodes of each chapter, from the course map (the 22 sections of the notes).
-EPISODES = {
-    "dir-and-help": (4, 4),
-    "dataset": (6, 7),
-    "tensorboard": (8, 9),
-    "transforms": (10, 13),
-    "torchvision-datasets": (14, 14),
-    "dataloader": (15, 15),
-    "nn-module": (16, 16),
-    "convolution": (17, 17),
-    "conv-layer": (18, 18),
-    "maxpool": (19, 19),
-    "activation": (20, 20),
-    "linear-layers": (21, 21),
-    "sequential": (22, 22),
-    "loss": (23, 23),
-    "optimizer": (24, 24),
-    "pretrained-models": (25, 25),
-    "save-and-load": (26, 26),
-    "training": (27, 29),
-    "gpu-training": (30, 31),
-    "validation": (32, 32),
-    "reading-projects": (33, 33),
-}
+from book import runner
+from conftest import CHAPTERS, EDITIONS, LANGUAGES, REPO, html_file, page_path, serving, soup
 
 HEADER = {
     "zh": {
@@ -59,75 +32,20 @@ HEADER = {
 }
 
 
-def html_file(site: Path, path: str) -> Path | None:
-    """The file a static server sends for a URL path, or None."""
-    target = site / unquote(path).lstrip("/")
-    if path.endswith("/"):
-        target = target / "index.html"
-    return target if target.is_file() else None
+class Box:
+    """The first `admonition abstract` box of a built page: its title, paragraphs (class, text) and links."""
+
+    def __init__(self, page):
+        box = page.select_one("div.admonition.abstract")
+        assert box is not None, "no abstract box"
+        self.title = box.select_one(".admonition-title").get_text().strip()
+        paragraphs = [p for p in box.find_all("p") if "admonition-title" not in (p.get("class") or [])]
+        self.paragraphs = [(" ".join(p.get("class") or []) or "p", p.get_text().strip()) for p in paragraphs]
+        self.links = [(" ".join(p.get("class") or []) or "p", a) for p in paragraphs for a in p.find_all("a")]
 
 
-def chapters() -> list[str]:
-    return [page.stem for page in sorted((DOCS / "zh").glob("*.md"))
-            if notebooks.chapter_name(f"zh/{page.name}", page.read_text(encoding="utf-8"))]
-
-
-CHAPTERS = chapters()
-
-
-class AbstractBox(HTMLParser):
-    """The first `admonition abstract` box of a page: its title, paragraphs and links."""
-
-    def __init__(self):
-        super().__init__()
-        self.title, self.paragraphs, self.links = None, [], []
-        self._depth, self._done, self._text, self._in, self._link = 0, False, [], None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        classes = (attrs.get("class") or "").split()
-        if self._done:
-            return
-        if not self._depth:
-            if tag == "div" and {"admonition", "abstract"} <= set(classes):
-                self._depth = 1
-            return
-        if tag == "div":
-            self._depth += 1
-        elif tag == "p":
-            self._in, self._text = ("title" if "admonition-title" in classes else " ".join(classes) or "p"), []
-        elif tag == "a" and self._in:
-            self._link = {"href": attrs.get("href"), "download": "download" in attrs, "text": ""}
-
-    def handle_endtag(self, tag):
-        if not self._depth or self._done:
-            return
-        if tag == "div":
-            self._depth -= 1
-            self._done = self._depth == 0
-        elif tag == "p" and self._in:
-            text = "".join(self._text).strip()
-            if self._in == "title":
-                self.title = text
-            else:
-                self.paragraphs.append((self._in, text))
-            self._in = None
-        elif tag == "a" and self._link is not None:
-            self.links.append((self._in, self._link))
-            self._link = None
-
-    def handle_data(self, data):
-        if self._in:
-            self._text.append(data)
-            if self._link is not None:
-                self._link["text"] += data
-
-
-def box(site: Path, path: str) -> AbstractBox:
-    parser = AbstractBox()
-    parser.feed(html_file(site, path).read_text(encoding="utf-8"))
-    assert parser.title is not None, f"{path}: no abstract box"
-    return parser
+def box(site: Path, path: str) -> Box:
+    return Box(soup(site, path))
 
 
 SECONDS_SHOWN = re.compile(r'data-snippet="([^":]+)[^"]*".*?class="run-output__meta">[^<]*?(?:用时 |· )(\d+\.\d)(?: 秒| s)', re.S)
@@ -138,10 +56,6 @@ def seconds_under_outputs(site: Path, path: str) -> dict[str, float]:
     return {name: float(seconds) for name, seconds in SECONDS_SHOWN.findall(html_file(site, path).read_text(encoding="utf-8"))}
 
 
-def page_path(language: str, page: str) -> str:
-    return ("/" if language == "zh" else "/en/") + page + "/"
-
-
 def episodes(language: str, title: str) -> tuple[int, int]:
     match = HEADER[language]["title"].fullmatch(title)
     assert match, f"the box title {title!r} does not name the video episode"
@@ -149,17 +63,12 @@ def episodes(language: str, title: str) -> tuple[int, int]:
     return first, int(match.group(2) or first)
 
 
-def test_every_chapter_has_its_episodes_from_the_course_map():
-    assert len(CHAPTERS) >= 20
-    assert sorted(EPISODES) == CHAPTERS
-
-
-@pytest.mark.parametrize("language", ["zh", "en"])
-@pytest.mark.parametrize("page", CHAPTERS)
-def test_chapter_box_names_episode_lessons_run_time_and_downloads(site, page, language):
-    header, path = HEADER[language], page_path(language, page)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_box_names_episode_lessons_run_time_and_downloads(site, chapter, language):
+    header, path, model = HEADER[language], page_path(language, chapter), EDITIONS[language][chapter]
     found = box(site, path)
-    assert episodes(language, found.title) == EPISODES[page], f"{path}: {found.title!r}, the course map says {EPISODES[page]}"
+    assert episodes(language, found.title) == model.episodes, f"{path}: {found.title!r}, the front matter says {model.episodes}"
 
     learn = [text for _, text in found.paragraphs if text.startswith(header["learn"])]
     assert learn and len(learn[0]) > len(header["learn"]) + 20, f"{path}: no '{header['learn']}' line"
@@ -168,8 +77,7 @@ def test_chapter_box_names_episode_lessons_run_time_and_downloads(site, page, la
     assert len(run_time) == 1, f"{path}: no run-time line in the box"
     match = header["run_time"].fullmatch(run_time[0])
     assert match, f"{path}: unexpected run-time line {run_time[0]!r}"
-    outline = notebooks.outline((DOCS / language / f"{page}.md").read_text(encoding="utf-8"))
-    runs = {name: runner.run(runner.SNIPPETS / name) for name in outline.snippets()}
+    runs = {name: runner.run(runner.SNIPPETS / name) for name in model.included_programs()}
     assert int(match.group(1) or 1) == len(runs)
     # the seconds under each program's output on this page, to one decimal; the recorded run for
     # a program that prints nothing (another test may have run a program afresh since the build)
@@ -184,31 +92,31 @@ def test_chapter_box_names_episode_lessons_run_time_and_downloads(site, page, la
     downloads = [text for kind, text in found.paragraphs if kind == "chapter-downloads"]
     assert len(downloads) == 1 and downloads[0].startswith(header["prefix"]), f"{path}: no download line in the box"
     links = [link for kind, link in found.links if kind == "chapter-downloads"]
-    assert [link["text"] for link in links] == header["links"], f"{path}: the download links are {links}"
-    assert all(link["download"] for link in links), f"{path}: a download link lacks the download attribute"
+    assert [link.get_text() for link in links] == header["links"], f"{path}: the download links are {links}"
+    assert all(link.has_attr("download") for link in links), f"{path}: a download link lacks the download attribute"
     notebook_file, script_file = (html_file(site, urlsplit(urljoin("http://book" + path, link["href"])).path)
                                   for link in links)
-    assert notebook_file and notebook_file.name == f"{page}.{language}.ipynb", f"{path}: {links[0]} leads nowhere"
-    assert script_file and script_file.name == f"{page}.{language}.py", f"{path}: {links[1]} leads nowhere"
+    assert notebook_file and notebook_file.name == f"{chapter}.{language}.ipynb", f"{path}: {links[0]} leads nowhere"
+    assert script_file and script_file.name == f"{chapter}.{language}.py", f"{path}: {links[1]} leads nowhere"
     book = nbformat.read(notebook_file, as_version=4)
-    assert book.cells[0].source.startswith(f"# {outline.title}\n")
+    assert book.cells[0].source.startswith(f"# {model.title}\n")
     script = script_file.read_text(encoding="utf-8")
     compile(script, script_file.name, "exec")
-    assert script.startswith(f"# %% [markdown]\n# # {outline.title}\n")
+    assert script.startswith(f"# %% [markdown]\n# # {model.title}\n")
 
 
-@pytest.mark.parametrize("page", CHAPTERS)
-def test_both_languages_name_the_same_episodes(site, page):
-    zh, en = (episodes(language, box(site, page_path(language, page)).title) for language in ("zh", "en"))
-    assert zh == en, f"{page}: the Chinese page names episodes {zh}, the English page {en}"
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_both_languages_name_the_same_episodes(site, chapter):
+    zh, en = (episodes(language, box(site, page_path(language, chapter)).title) for language in LANGUAGES)
+    assert zh == en, f"{chapter}: the Chinese page names episodes {zh}, the English page {en}"
 
 
 def test_downloads_come_over_http(site):
     fetched = 0
     with serving(site) as base:
-        for page in CHAPTERS:
-            for language in ("zh", "en"):
-                path = page_path(language, page)
+        for chapter in CHAPTERS:
+            for language in LANGUAGES:
+                path = page_path(language, chapter)
                 for kind, link in box(site, path).links:
                     if kind != "chapter-downloads":
                         continue
@@ -217,7 +125,33 @@ def test_downloads_come_over_http(site):
                         with urllib.request.urlopen(url, timeout=10) as response:
                             body = response.read()
                     except urllib.error.HTTPError as error:
-                        pytest.fail(f"{path}: {link['text']} ({url}) answers {error.code}")
+                        pytest.fail(f"{path}: {link.get_text()} ({url}) answers {error.code}")
                     assert body == html_file(site, urlsplit(url).path).read_bytes()
                     fetched += 1
     assert fetched == 4 * len(CHAPTERS)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_home_page_lists_every_chapter_with_its_episodes_in_reading_order(site, language):
+    rows = soup(site, page_path(language, "index")).select("#contents ~ table tbody tr")
+    listed = [urlsplit(row.a["href"]).path.strip("/") for row in rows]
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert [name for name in listed if name in CHAPTERS] == sorted(CHAPTERS, key=lambda name: config.index(f" {name}.md"))
+    for row, name in zip(rows, listed):
+        model = EDITIONS[language][name]
+        cells = [cell.get_text().strip() for cell in row.find_all("td")]
+        assert row.a.get_text() == model.title
+        assert cells[1] == f"{model.title}{'：' if language == 'zh' else ': '}{re.sub(r'`', '', model.meta['topics'])}"
+        if model.is_chapter:
+            first, last = model.episodes
+            assert cells[2] == (f"P{first}" if first == last else f"P{first}–P{last}")
+
+
+def test_the_box_gets_its_title_from_the_episodes_and_the_lines_go_at_its_end():
+    from book import chapters, pages
+
+    source = '---\ndescription: x\nepisodes: [27, 29]\n---\n# T\n\n!!! abstract\n\n    **Learn:** x\n\n    More.\n\nAfter the box.\n'
+    page = pages.parse(source, "en/t.md")
+    assert chapters.complete_box(page.markdown, page, ["Run time.", "Download."]) == (
+        '# T\n\n!!! abstract "This chapter follows videos P27–P29"\n\n    **Learn:** x\n\n    More.\n\n'
+        '    Run time.\n\n    Download.\n\nAfter the box.\n')

@@ -4,6 +4,10 @@ from PIL import Image
 
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["tensor([[[[10, 12, 12],"]
+
 CONV = "conv/functional_conv2d.py"
 
 

@@ -95,6 +95,7 @@ def run_like_a_reader(snippet, data_root):
     return subprocess.run([sys.executable, snippet], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_missing_cifar10_gives_one_clear_message_and_a_nonzero_exit(tmp_path):
     result = run_like_a_reader("snippets/about_data/cifar10_samples.py", tmp_path)
     assert result.returncode == 1
@@ -106,6 +107,7 @@ def test_missing_cifar10_gives_one_clear_message_and_a_nonzero_exit(tmp_path):
     assert "PYTORCH_BOOK_DATA" in result.stderr
 
 
+@pytest.mark.slow
 def test_missing_ants_bees_gives_one_clear_message(tmp_path):
     result = run_like_a_reader("snippets/about_data/ants_bees_samples.py", tmp_path)
     assert result.returncode == 1
@@ -114,6 +116,7 @@ def test_missing_ants_bees_gives_one_clear_message(tmp_path):
     assert "https://download.pytorch.org/tutorial/hymenoptera_data.zip" in result.stderr
 
 
+@pytest.mark.slow
 def test_other_errors_keep_their_normal_traceback(tmp_path):
     script = tmp_path / "other.py"
     script.write_text("import snippets.course_data\nraise ValueError('not about data')\n")
@@ -128,6 +131,7 @@ def test_the_data_page_gives_the_real_archive_and_checksum(language):
     assert torchvision.datasets.CIFAR10.tgz_md5 in page
 
 
+@pytest.mark.slow
 def test_a_failed_ants_bees_download_gives_the_same_clear_message(tmp_path):
     result = run_like_a_reader("snippets/dataset/download_ants_bees.py", tmp_path)
     assert result.returncode == 1

@@ -6,6 +6,10 @@ from PIL import Image
 
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["245"]
+
 READ = "dataset/read_data.py"
 LABELS = "dataset/label_files.py"
 

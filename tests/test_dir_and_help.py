@@ -7,6 +7,10 @@ from pprint import pformat
 
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["Return a bool indicating if CUDA is currently available."]
+
 SNIPPET = "dir_and_help/dir_and_help.py"
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, small_book
+
+pytestmark = pytest.mark.slow  # `make check`: each case starts builds or servers of its own
 
 
 def test_make_serve_on_an_occupied_port_says_so():
@@ -53,24 +55,14 @@ def started_by(cache_dir, program):
 @pytest.mark.skipif(not (os.environ.get("CI") or __import__("shutil").which("chromium")), reason="needs chromium")
 def test_ctrl_c_during_a_build_leaves_no_tensorboard_browser_or_fork_server_running(tmp_path):
     project = tmp_path / "project"
-    (project / "docs").mkdir(parents=True)
-    (project / "snippets").mkdir()
-    (project / "snippets" / "scalars.py").write_text(textwrap.dedent("""
+    page = "# Page\n\n![shot](run:scalars.py/tensorboard/scalars?tag=interrupted)\n"
+    small_book(project, {"zh/index.md": page, "en/index.md": page}, {"scalars.py": textwrap.dedent("""
         from torch.utils.tensorboard import SummaryWriter
         writer = SummaryWriter("logs")
         for i in range(10):
             writer.add_scalar("interrupted", i, i)
         writer.close()
-    """))
-    (project / "docs" / "index.md").write_text("# Page\n\n![shot](run:scalars.py/tensorboard/scalars?tag=interrupted)\n")
-    (project / "mkdocs.yml").write_text(textwrap.dedent(f"""
-        site_name: interrupted
-        hooks: ["{REPO / 'book' / 'mkdocs_hooks.py'}"]
-        markdown_extensions:
-          - pymdownx.snippets:
-              base_path: ["{project / 'snippets'}"]
-              check_paths: true
-    """))
+    """)})
     env = dict(os.environ, BOOK_CACHE_DIR=str(tmp_path / "cache"), NO_MKDOCS_2_WARNING="1")
     build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
                              cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

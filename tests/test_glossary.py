@@ -2,18 +2,17 @@
 
 import re
 from functools import cache
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import Comment
 
+from book import pages
 from book.glossary import GLOSSARY_FILE, GlossaryError, Matcher, load, mark_first_uses
-from book.mkdocs_hooks import FENCE, join_cjk_lines
+from book.outputs import join_cjk_lines
+from conftest import DOCS, EDITIONS, LANGUAGES, html_file, page_path, soup
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
-LANGUAGES = ("zh", "en")
-PAGES = sorted(p.name for p in (DOCS / "zh").glob("*.md"))
+PAGES = sorted(f"{name}.md" for name in EDITIONS["zh"])
 
 # Where the editions differ on purpose: (page, term id) -> why.
 DELIBERATE = {
@@ -23,7 +22,7 @@ DELIBERATE = {
 
 @cache
 def terms():
-    return load(GLOSSARY_FILE, DOCS)
+    return load(GLOSSARY_FILE, EDITIONS)
 
 
 @cache
@@ -33,17 +32,8 @@ def matcher(language):
 
 def prose(markdown: str, language: str) -> str:
     """What a reader reads on a page: no front matter, code, math, link targets or link text."""
-    text = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.DOTALL)
-    if language == "zh":
-        text = join_cjk_lines(text)
-    kept, fence = [], None
-    for line in text.split("\n"):
-        match = FENCE.match(line)
-        if match and (fence is None or (match.group(2).startswith(fence) and not match.group(3).strip())):
-            fence = match.group(2) if fence is None else None
-        elif fence is None:
-            kept.append(line)
-    text = "\n".join(kept)
+    page = pages.parse(join_cjk_lines(markdown) if language == "zh" else markdown, f"{language}/page.md")
+    text = "\n".join(line for _, line in page.outside_code())
     text = re.sub(r"(`+)(?!`).+?(?<!`)\1(?!`)", " ", text, flags=re.DOTALL)
     text = re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL)
     text = re.sub(r"\$\$.*?\$\$|\$[^$\n]+\$", " ", text, flags=re.DOTALL)
@@ -80,10 +70,10 @@ def test_every_chapter_link_points_at_a_page_of_both_editions():
     for term in terms():
         assert term.chapter, f"{term.id}: which chapter introduces it?"
         for language in LANGUAGES:
-            page = DOCS / language / term.chapter_page
-            assert page.is_file(), f"{term.id}: {page} does not exist"
+            page = EDITIONS[language].get(term.chapter_page.removesuffix(".md"))
+            assert page, f"{term.id}: {language}/{term.chapter_page} does not exist"
             anchor = term.chapter.partition("#")[2]
-            assert f"{{ #{anchor} }}" in page.read_text(encoding="utf-8"), f"{term.id}: {page} has no #{anchor}"
+            assert anchor in page.anchors(), f"{term.id}: {language}/{term.chapter_page} has no #{anchor}"
 
 
 def _entry(entry_id, text):
@@ -115,7 +105,7 @@ def test_a_malformed_entry_stops_with_a_message_naming_it(tmp_path, entry_id, ol
     broken = tmp_path / "glossary.yml"
     broken.write_text(_broken(GLOSSARY_FILE.read_text(encoding="utf-8"), entry_id, old, new), encoding="utf-8")
     with pytest.raises(GlossaryError) as error:
-        load(broken, DOCS)
+        load(broken, EDITIONS)
     assert message in str(error.value)
     assert f"({entry_id})" in str(error.value) or f"'{entry_id}'" in str(error.value)
 
@@ -123,21 +113,21 @@ def test_a_malformed_entry_stops_with_a_message_naming_it(tmp_path, entry_id, ol
 # --- Both editions use the same terms ---------------------------------------------------
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_both_editions_use_the_same_terms(page):
-    zh, en = used_terms(page, "zh"), used_terms(page, "en")
+@pytest.mark.parametrize("name", PAGES)
+def test_both_editions_use_the_same_terms(name):
+    zh, en = used_terms(name, "zh"), used_terms(name, "en")
     names = {t.id: t for t in terms()}
     problems = [f"zh says {zh[i]!r}, en never says {names[i].en!r}" for i in sorted(zh.keys() - en.keys())
-                if (page, i) not in DELIBERATE]
+                if (name, i) not in DELIBERATE]
     problems += [f"en says {en[i]!r}, zh never says {names[i].zh!r}" for i in sorted(en.keys() - zh.keys())
-                 if (page, i) not in DELIBERATE]
-    assert not problems, f"{page}:\n  " + "\n  ".join(problems)
+                 if (name, i) not in DELIBERATE]
+    assert not problems, f"{name}:\n  " + "\n  ".join(problems)
 
 
-@pytest.mark.parametrize("page, term_id", sorted(DELIBERATE))
-def test_each_deliberate_difference_is_still_there(page, term_id):
-    assert (term_id in used_terms(page, "zh")) != (term_id in used_terms(page, "en")), \
-        f"{page}: both editions now agree on {term_id}; remove it from DELIBERATE"
+@pytest.mark.parametrize("name, term_id", sorted(DELIBERATE))
+def test_each_deliberate_difference_is_still_there(name, term_id):
+    assert (term_id in used_terms(name, "zh")) != (term_id in used_terms(name, "en")), \
+        f"{name}: both editions now agree on {term_id}; remove it from DELIBERATE"
 
 
 def test_the_checks_read_prose_not_code_math_or_links():
@@ -216,60 +206,39 @@ def test_another_spelling_names_the_main_term_in_the_hint():
 SKIPPED = {"pre", "code", "kbd", "samp", "a", "abbr", "button", "label", "summary", "dt", "figcaption", "table",
            "h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "svg", "aside"}
 SKIPPED_CLASSES = {"admonition-title", "arithmatex", "filename", "run-output__meta"}
-VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source"}
 
 
-class ArticleText(HTMLParser):
-    """Text of the article in reading order: (text, skipped?, term id when it is a hint link)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.pieces, self.stack, self.in_article = [], [], False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "article":
-            self.in_article = True
-        if not self.in_article or tag in VOID:
-            return
-        classes = set((attrs.get("class") or "").split())
-        hint = attrs.get("data-term") if "glossary-term" in classes else None
-        skip = tag in SKIPPED and not hint or bool(classes & SKIPPED_CLASSES)
-        self.stack.append((tag, skip, hint))
-
-    def handle_endtag(self, tag):
-        if tag == "article":
-            self.in_article = False
-        for index in range(len(self.stack) - 1, -1, -1):
-            if self.stack[index][0] == tag:
-                del self.stack[index:]
+def article(site, path) -> list[tuple[str, bool, str | None]]:
+    """Text of a built page's article in reading order: (text, skipped?, term id when inside a hint link)."""
+    pieces = []
+    for text in soup(site, path).article.find_all(string=True):
+        if isinstance(text, Comment):
+            continue
+        skip, hint = False, None
+        for parent in text.parents:
+            if parent.name == "article":
                 break
-
-    def handle_data(self, data):
-        if self.in_article:
-            hint = next((h for _, _, h in reversed(self.stack) if h), None)
-            self.pieces.append((data, any(skip for _, skip, _ in self.stack), hint))
-
-
-def article(html_file: Path) -> ArticleText:
-    parser = ArticleText()
-    parser.feed(html_file.read_text(encoding="utf-8"))
-    return parser
+            classes = set(parent.get("class") or [])
+            if "glossary-term" in classes:
+                hint = hint or parent.get("data-term")
+            elif parent.name in SKIPPED or classes & SKIPPED_CLASSES:
+                skip = True
+        pieces.append((str(text), skip, hint))
+    return pieces
 
 
-def built_pages(site):
+def built_pages():
     for page in PAGES:
         if page == "glossary.md":
             continue
-        name = "" if page == "index.md" else page.removesuffix(".md") + "/"
         for language in LANGUAGES:
-            yield language, site / ("en/" if language == "en" else "") / name / "index.html"
+            yield language, page_path(language, page.removesuffix(".md"))
 
 
 def test_every_built_page_hints_at_each_term_exactly_at_its_first_use(site):
     checked = 0
-    for language, html_file in built_pages(site):
-        pieces = article(html_file).pieces
+    for language, html_file in built_pages():
+        pieces = article(site, html_file)
         expected, hinted = {}, {}
         for number, (text, skipped, hint) in enumerate(pieces):
             if hint:
@@ -287,14 +256,13 @@ def test_every_built_page_hints_at_each_term_exactly_at_its_first_use(site):
 
 
 def test_no_hint_inside_code_headings_or_tables(site):
-    for _, html_file in built_pages(site):
-        for text, skipped, hint in article(html_file).pieces:
+    for _, html_file in built_pages():
+        for text, skipped, hint in article(site, html_file):
             assert not (hint and skipped), f"{html_file}: {text!r} is hinted inside code, a heading or a table"
 
 
 def test_the_convolution_chapter_hints_at_kernel_in_both_languages(site):
-    zh = (site / "convolution" / "index.html").read_text(encoding="utf-8")
-    en = (site / "en" / "convolution" / "index.html").read_text(encoding="utf-8")
+    zh, en = (html_file(site, path).read_text(encoding="utf-8") for path in ("/convolution/", "/en/convolution/"))
     assert re.search(r'<a class="glossary-term" href="\.\./glossary/#kernel" title="kernel：[^"]+" '
                      r'data-term="kernel">卷积核</a>怎样在图像上滑动', zh)
     assert re.search(r'<a class="glossary-term" href="\.\./glossary/#kernel" title="卷积核: [^"]+" '
@@ -306,16 +274,15 @@ def test_the_convolution_chapter_hints_at_kernel_in_both_languages(site):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_glossary_page_lists_every_term_with_an_anchor_and_a_chapter_link(site, language):
-    folder = site / ("en" if language == "en" else "") / "glossary"
-    html = (folder / "index.html").read_text(encoding="utf-8")
+    path = page_path(language, "glossary")
     other = "zh" if language == "en" else "en"
-    rows = re.findall(r"<tr>\s*(.*?)\s*</tr>", html, flags=re.DOTALL)[1:]
+    rows = soup(site, path).select("article table tbody tr")
     assert len(rows) == len(terms())
     for term in terms():
-        row = next((r for r in rows if f'<strong id="{term.id}">{term.name(language)}</strong>' in r), None)
-        assert row, f"{language} glossary: no row with id {term.id}"
-        assert f"<td>{term.name(other)}</td>" in row and term.explanation(language) in row
-        link = re.search(r'<a href="\.\./([\w-]+)/#([\w-]+)">', row)
-        assert link and (link.group(1), link.group(2)) == (term.chapter_page.removesuffix(".md"), term.chapter.split("#")[1])
-        target = (folder.parent / link.group(1) / "index.html").read_text(encoding="utf-8")
-        assert f'id="{link.group(2)}"' in target
+        row = next((r for r in rows if r.select_one(f'strong[id="{term.id}"]')), None)
+        assert row and row.strong.get_text() == term.name(language), f"{language} glossary: no row with id {term.id}"
+        cells = row.find_all("td")
+        assert cells[1].get_text() == term.name(other) and term.explanation(language) in cells[2].get_text()
+        page, _, anchor = cells[3].a["href"].removeprefix("../").partition("/#")
+        assert (page, anchor) == (term.chapter_page.removesuffix(".md"), term.chapter.split("#")[1])
+        assert soup(site, page_path(language, page)).find(id=anchor), f"{language}/{page} has no #{anchor}"

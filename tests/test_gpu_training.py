@@ -8,6 +8,10 @@ from torch.utils.data.distributed import DistributedSampler
 from book import runner
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = [re.compile(r"\[rank 0\] last loss, mean over 2 processes: \d+\.\d{4}")]
+
 BASICS = "gpu_training/device_basics.py"
 WAY1 = "gpu_training/train_gpu_1.py"
 WAY2 = "gpu_training/train_gpu_2.py"

@@ -4,6 +4,10 @@ import re
 
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["torch.Size([196608])"]
+
 FLATTEN = "linear/linear_flatten.py"
 
 

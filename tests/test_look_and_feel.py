@@ -7,22 +7,17 @@ import os
 import shutil
 import subprocess
 import time
-from html.parser import HTMLParser
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urljoin
 
 import pytest
 import yaml
-from mkdocs.exceptions import PluginError
 
-from book import code_annotations, page_dates
-from book.mkdocs_hooks import snippets_used
-from conftest import REPO, mkdocs_build, serving
+from book import outputs, page_dates, pages, runner
+from conftest import EDITIONS, LANGUAGES, REPO, mkdocs_build, page_path, soup
 
 DOCS = REPO / "docs"
-LANGUAGES = ("zh", "en")
-PAGES = sorted(p.name for p in (DOCS / "zh").glob("*.md"))
+PAGES = sorted(f"{name}.md" for name in EDITIONS["zh"])
 UPDATED_LABEL = {"zh": "最后更新：", "en": "Last updated: "}
 PREVIOUS_LABEL = {"zh": "上一页: ", "en": "Previous: "}
 NEXT_LABEL = {"zh": "下一页: ", "en": "Next: "}
@@ -31,81 +26,13 @@ PUBLISHED_SITE = "https://example-owner.github.io/pytorch-book/"
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
 
 
-# --- a small HTML tree, enough to ask "what comes right after this block" -------------------
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class Node:
-    def __init__(self, tag, attrs, parent):
-        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
-
-    @property
-    def classes(self):
-        return (self.attrs.get("class") or "").split()
-
-    def text(self):
-        return "".join(child if isinstance(child, str) else child.text() for child in self.children)
-
-    def walk(self):
-        for child in self.children:
-            if isinstance(child, Node):
-                yield child
-                yield from child.walk()
-
-    def find_all(self, tag=None, cls=None, **attrs):
-        return [node for node in self.walk() if (tag is None or node.tag == tag) and (cls is None or cls in node.classes)
-                and all(node.attrs.get(name.rstrip("_")) == value for name, value in attrs.items())]
-
-    def next_element(self):
-        siblings = self.parent.children
-        for sibling in siblings[siblings.index(self) + 1:]:
-            if isinstance(sibling, Node):
-                return sibling
-            if sibling.strip():
-                return None
-        return None
-
-
-class TreeBuilder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = self.current = Node("#root", {}, None)
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, attrs, self.current)
-        self.current.children.append(node)
-        if tag not in VOID:
-            self.current = node
-
-    def handle_startendtag(self, tag, attrs):
-        self.current.children.append(Node(tag, attrs, self.current))
-
-    def handle_endtag(self, tag):
-        node = self.current
-        while node is not self.root and node.tag != tag:
-            node = node.parent
-        if node is not self.root:
-            self.current = node.parent
-
-    def handle_data(self, data):
-        self.current.children.append(data)
-
-
-@functools.cache
-def parse(path: Path) -> Node:
-    builder = TreeBuilder()
-    builder.feed(path.read_text(encoding="utf-8"))
-    return builder.root
-
-
 def page_url(language: str, page: str) -> str:
-    stem = page.removesuffix(".md")
-    return ("" if language == "zh" else "en/") + ("" if stem == "index" else f"{stem}/")
+    return page_path(language, page.removesuffix(".md")).lstrip("/")
 
 
-def built(site: Path, language: str, page: str) -> Path:
-    return site / page_url(language, page) / "index.html"
+def built(site: Path, language: str, page: str):
+    """A built page, parsed."""
+    return soup(site, page_path(language, page.removesuffix(".md")))
 
 
 def every_page():
@@ -134,27 +61,17 @@ def file_date(path: Path) -> str:
     return _git("log", "-1", "--format=%cs", "--", str(path)).strip()
 
 
-@functools.cache
-def snippets_of_pages() -> dict[Path, list[Path]]:
-    """Source page -> the snippet files the build runs for it (the build's own reading of the page)."""
-    found: dict[Path, list[Path]] = {}
-    for snippet, pages in snippets_used(DOCS, REPO / "snippets").items():
-        for page in pages:
-            found.setdefault(DOCS / page, []).append(snippet)
-    return found
-
-
-def updated_line(html_file: Path) -> str | None:
-    lines = parse(html_file).find_all("span", cls="page-updated")
-    assert len(lines) <= 1, f"{html_file}: {len(lines)} last-updated lines"
-    return " ".join(lines[0].text().split()) if lines else None
+def updated_line(page) -> str | None:
+    lines = page.select("span.page-updated")
+    assert len(lines) <= 1, f"{len(lines)} last-updated lines"
+    return " ".join(lines[0].get_text().split()) if lines else None
 
 
 @pytest.mark.skipif(not has_full_history(), reason="no full git history here: pages carry no date")
 @pytest.mark.parametrize("language, page", every_page())
 def test_every_page_says_when_it_or_its_snippets_last_changed(site, language, page):
-    source = DOCS / language / page
-    expected = max(file_date(path) for path in [source, *snippets_of_pages().get(source, [])])
+    programs = [runner.SNIPPETS / name for name in EDITIONS[language][page.removesuffix(".md")].programs()]
+    expected = max(file_date(path) for path in [DOCS / language / page, *programs])
     assert updated_line(built(site, language, page)) == UPDATED_LABEL[language] + expected
 
 
@@ -173,14 +90,14 @@ def test_page_date_is_the_newest_commit_of_the_page_or_its_snippets(tmp_path, mo
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     (repo / "mkdocs.yml").write_text("site_name: t\n")
     page, snippet = repo / "docs" / "page.md", repo / "snippets" / "demo.py"
-    page.write_text('```python title="demo.py"\n--8<-- "demo.py:part"\n```\n')
+    page.write_text('# Page\n\n```python title="demo.py"\n--8<-- "demo.py:part"\n```\n')
     snippet.write_text("print(1)\n")
     _commit(repo, "2021-03-04", ".")
     snippet.write_text("print(2)\n")
     _commit(repo, "2022-05-06", "snippets/demo.py")
 
     history = page_dates.read_history(repo / "mkdocs.yml")
-    files = page_dates.sources(page.read_text(), page, repo / "snippets")
+    files = [page, *(repo / "snippets" / name for name in pages.parse(page.read_text(), "zh/page.md").programs())]
     assert files == [page, snippet]
     assert history.last_changed([page]) == "2021-03-04"
     assert history.last_changed(files) == "2022-05-06"
@@ -223,25 +140,25 @@ def published_site(tmp_path_factory):
 
 def test_edit_buttons_open_each_pages_own_source(published_site):
     for language, page in every_page():
-        buttons = parse(built(published_site, language, page)).find_all("a", rel="edit")
-        assert [button.attrs["href"] for button in buttons] == [f"{PUBLISHED_REPO}/edit/main/docs/{language}/{page}"]
+        buttons = built(published_site, language, page).select('a[rel="edit"]')
+        assert [button["href"] for button in buttons] == [f"{PUBLISHED_REPO}/edit/main/docs/{language}/{page}"]
         assert (DOCS / language / page).is_file()
 
 
 @pytest.mark.skipif(bool(os.environ.get("BOOK_REPO_URL")), reason="BOOK_REPO_URL is set for this build")
 def test_a_local_build_has_no_edit_button(site):
     for language, page in every_page():
-        assert not parse(built(site, language, page)).find_all("a", rel="edit"), f"{language}/{page}"
+        assert not built(site, language, page).select('a[rel="edit"]'), f"{language}/{page}"
 
 
 def test_published_pages_have_full_canonical_addresses(published_site):
     for language, page in every_page():
-        head = parse(built(published_site, language, page))
-        canonical = [link.attrs["href"] for link in head.find_all("link", rel="canonical")]
+        head = built(published_site, language, page)
+        canonical = [link["href"] for link in head.select('link[rel="canonical"]')]
         assert canonical == [PUBLISHED_SITE + page_url(language, page)]
         # the language versions are named in sitemap.xml (next test); in <head> Material
         # would fetch a sitemap under each of them
-        assert not [link for link in head.find_all("link", rel="alternate") if "hreflang" in link.attrs]
+        assert not head.select('link[rel="alternate"][hreflang]')
 
 
 def test_sitemap_lists_both_languages_with_their_last_change(published_site):
@@ -279,22 +196,22 @@ def test_every_page_links_the_previous_and_next_page_of_the_nav(site, language):
     assert len(order) > 10
     for index, page in enumerate(order):
         here = "http://book/" + page_url(language, page)
-        footer = parse(built(site, language, page))
+        footer = built(site, language, page)
         for kind, labels, neighbour in (("prev", PREVIOUS_LABEL, index - 1), ("next", NEXT_LABEL, index + 1)):
-            links = footer.find_all("a", cls=f"md-footer__link--{kind}")
+            links = footer.select(f"a.md-footer__link--{kind}")
             if not 0 <= neighbour < len(order):
                 assert not links, f"{language}/{page}: a {kind} link past the end"
                 continue
             assert len(links) == 1, f"{language}/{page}: no {kind} link"
-            assert urljoin(here, links[0].attrs["href"]) == "http://book/" + page_url(language, order[neighbour])
-            assert links[0].attrs["aria-label"].startswith(labels[language])
+            assert urljoin(here, links[0]["href"]) == "http://book/" + page_url(language, order[neighbour])
+            assert links[0]["aria-label"].startswith(labels[language])
 
 
 def test_dark_mode_toggle_is_named_in_the_pages_language(site):
     expected = {"zh": ["切换到深色模式", "切换到浅色模式"], "en": ["Switch to dark mode", "Switch to light mode"]}
     for language in LANGUAGES:
-        labels = parse(built(site, language, "convolution.md")).find_all("label", cls="md-header__button")
-        titles = [label.attrs.get("title") for label in labels if label.attrs.get("for", "").startswith("__palette")]
+        labels = built(site, language, "convolution.md").select("label.md-header__button")
+        titles = [label.get("title") for label in labels if label.get("for", "").startswith("__palette")]
         assert sorted(titles) == sorted(expected[language])
 
 
@@ -303,94 +220,82 @@ def test_dark_mode_toggle_is_named_in_the_pages_language(site):
 ANNOTATED = ["conv-layer.md", "maxpool.md", "optimizer.md"]
 
 
-def annotated_blocks(html_file: Path):
+def annotated_blocks(page):
     """(snippet file title, [marker texts], the element right after the code block) per annotated block."""
     found = []
-    for block in parse(html_file).find_all("div", cls="highlight"):
-        markers = [span.text() for span in block.find_all("span", cls="c1") if span.text().rstrip().endswith(")!")]
+    for block in page.select("div.highlight"):
+        markers = [span.get_text() for span in block.select("span.c1") if span.get_text().rstrip().endswith(")!")]
         if markers:
-            title = block.find_all("span", cls="filename")
-            found.append((title[0].text() if title else None, markers, block.next_element()))
+            title = block.select_one("span.filename")
+            found.append((title.get_text() if title else None, markers, block.find_next_sibling()))
     return found
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_annotation_lists_sit_between_the_code_and_its_output_in_both_languages(site, page):
+@pytest.mark.parametrize("name", PAGES)
+def test_annotation_lists_sit_between_the_code_and_its_output_in_both_languages(site, name):
     shapes = {}
     for language in LANGUAGES:
-        blocks = annotated_blocks(built(site, language, page))
-        assert bool(blocks) == (page in ANNOTATED), f"{language}/{page}: annotated code expected only on {ANNOTATED}"
+        blocks = annotated_blocks(built(site, language, name))
+        assert bool(blocks) == (name in ANNOTATED), f"{language}/{name}: annotated code expected only on {ANNOTATED}"
         for title, markers, following in blocks:
-            assert following is not None and following.tag == "ol", f"{language}/{page}: {title} has no list under it"
-            items = [child for child in following.children if isinstance(child, Node) and child.tag == "li"]
-            assert len(items) == len(markers) and all(item.text().strip() for item in items)
-            output = following.next_element()
-            assert output is not None and "run-output" in output.classes, f"{language}/{page}: output moved away"
+            assert following is not None and following.name == "ol", f"{language}/{name}: {title} has no list under it"
+            items = following.find_all("li", recursive=False)
+            assert len(items) == len(markers) and all(item.get_text().strip() for item in items)
+            output = following.find_next_sibling()
+            assert output is not None and "run-output" in output.get("class", []), f"{language}/{name}: output moved away"
         shapes[language] = [(title, markers) for title, markers, _ in blocks]
     assert shapes["zh"] == shapes["en"]
 
 
-def _annotate(tmp_path, markdown):
-    (tmp_path / "demo.py").write_text("# --8<-- [start:part]\nx = 1  # (1)!\ny = 2  # (2)!\n# --8<-- [end:part]\n")
-    code_annotations._snippets_dir = tmp_path
-    try:
-        page = SimpleNamespace(file=SimpleNamespace(src_uri="zh/demo.md"))
-        return code_annotations.on_page_markdown(markdown, page=page, config=None, files=None)
-    finally:
-        code_annotations._snippets_dir = code_annotations.runner.SNIPPETS
+def _with_outputs(tmp_path, markdown):
+    (tmp_path / "demo.py").write_text("# --8<-- [start:part]\nx = 1  # (1)!\ny = 2  # (2)!\nprint(x + y)\n# --8<-- [end:part]\n")
+    run = runner.run(tmp_path / "demo.py")
+    page = pages.parse("# Demo\n\n" + markdown, "zh/demo.md")
+    return outputs.with_outputs(page, {run.snippet: run}, tmp_path).removeprefix("# Demo\n\n")
 
 
 FENCE = '```python title="demo.py"\n--8<-- "demo.py:part"\n```\n'
-OUTPUT = '\n``` { .text .run-output data-snippet="demo.py:part" title="输出" }\n1\n```\n\nran\n{ .run-output__meta }\n'
 
 
-def test_annotation_list_moves_above_the_output_and_bad_lists_stop_the_build(tmp_path):
-    moved = _annotate(tmp_path, FENCE + OUTPUT + "\n1.  one\n2.  two\n    more of two\n\nText after.\n")
-    assert moved == FENCE + "\n1.  one\n2.  two\n    more of two\n" + OUTPUT + "\nText after.\n"
-    with pytest.raises(PluginError, match=r'zh/demo\.md: the code of "demo\.py:part" has annotation markers \(1\), \(2\), but no numbered list'):
-        _annotate(tmp_path, FENCE + OUTPUT + "\nText after.\n")
-    with pytest.raises(PluginError, match=r"but the list under it has 1 item"):
-        _annotate(tmp_path, FENCE + OUTPUT + "\n1.  one\n\nText after.\n")
+def test_the_output_goes_under_the_annotation_list_and_bad_lists_stop_the_build(tmp_path):
+    placed = _with_outputs(tmp_path, FENCE + "\n1.  one\n2.  two\n    more of two\n\nText after.\n")
+    head, output = placed.split("\n``` { .text .run-output", 1)
+    assert head == FENCE + "\n1.  one\n2.  two\n    more of two\n"
+    assert output.startswith(' data-snippet="demo.py:part" title="输出" }\n3\n```\n\n运行于 ')
+    assert output.endswith("{ .run-output__meta }\n\nText after.\n")
+    with pytest.raises(outputs.OutputError, match=r'zh/demo\.md: the code of "demo\.py:part" has annotation markers \(1\), \(2\), but no numbered list'):
+        _with_outputs(tmp_path, FENCE + "\nText after.\n")
+    with pytest.raises(outputs.OutputError, match=r"but the list under it has 1 item"):
+        _with_outputs(tmp_path, FENCE + "\n1.  one\n\nText after.\n")
 
 
 # --- in the browser: annotations open, copying leaves markers out, the toggle switches ----------
 
-CHROMIUM = os.environ.get("BOOK_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-
-
-@pytest.mark.skipif(not CHROMIUM, reason="no chromium found (install chromium and fonts-noto-cjk, or set BOOK_CHROMIUM)")
-def test_annotation_opens_copy_leaves_markers_out_and_dark_mode_switches(site):
-    from playwright.sync_api import sync_playwright
-
+def test_annotation_opens_copy_leaves_markers_out_and_dark_mode_switches(browser, base_url):
     explains = {"zh": "梯度清零", "en": "clear the gradients"}
-    with serving(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        for language in LANGUAGES:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
-            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
-            page = context.new_page()
-            page.goto(base + "/" + page_url(language, "optimizer.md") + "#loop", wait_until="networkidle")
-            block = page.locator(".highlight:has(.md-annotation)")
-            assert block.count() == 1
-            block.locator(".md-annotation__index").click(force=True)  # it pulses until first opened
-            tooltip = block.locator(".md-annotation .md-tooltip__inner")
-            tooltip.wait_for(state="visible")
-            assert explains[language] in tooltip.inner_text()
+    for language in LANGUAGES:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+        page = context.new_page()
+        page.goto(base_url + "/" + page_url(language, "optimizer.md") + "#loop", wait_until="networkidle")
+        block = page.locator(".highlight:has(.md-annotation)")
+        assert block.count() == 1
+        block.locator(".md-annotation__index").click(force=True)  # it pulses until first opened
+        tooltip = block.locator(".md-annotation .md-tooltip__inner")
+        tooltip.wait_for(state="visible")
+        assert explains[language] in tooltip.inner_text()
 
-            block.hover()
-            block.locator("button[data-md-type=copy]").click()
-            copied = page.evaluate("navigator.clipboard.readText()")
-            assert "(1)" not in copied
-            assert [line.strip() for line in copied.splitlines() if "zero_grad" in line] == ["optim.zero_grad()"]
+        block.hover()
+        block.locator("button[data-md-type=copy]").click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert "(1)" not in copied
+        assert [line.strip() for line in copied.splitlines() if "zero_grad" in line] == ["optim.zero_grad()"]
 
-            scheme = "document.body.getAttribute('data-md-color-scheme')"
-            assert page.evaluate(scheme) == "default"
-            page.locator("label[for='__palette_1']").click()
-            page.wait_for_function(f"{scheme} === 'slate'")
-            context.close()
-        browser.close()
+        scheme = "document.body.getAttribute('data-md-color-scheme')"
+        assert page.evaluate(scheme) == "default"
+        page.locator("label[for='__palette_1']").click()
+        page.wait_for_function(f"{scheme} === 'slate'")
+        context.close()
 
 
 # --- the publishing workflow -------------------------------------------------------------------

@@ -5,6 +5,10 @@ import re
 
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["tensor(0.6667)", "tensor(1.1019)"]
+
 LOSSES = "loss/l1_mse_cross_entropy.py"
 
 

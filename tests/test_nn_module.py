@@ -2,6 +2,10 @@
 
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["tensor(2.)"]
+
 SNIPPET = "nn_module/nn_module.py"
 
 

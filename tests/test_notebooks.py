@@ -5,6 +5,7 @@ a folder of its own, offline and with the stand-in data, as the build runs the s
 kernels run side by side; the longest chapters start first.
 """
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -19,47 +20,18 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from book import notebooks, runner, standins
-from conftest import REPO
+from conftest import CHAPTERS, EDITIONS, LANGUAGES, REPO
 
-DOCS = REPO / "docs"
 CELL_TIMEOUT_S = 900
 
 
-def chapters() -> list[str]:
-    found = []
-    for page in sorted((DOCS / "zh").glob("*.md")):
-        if notebooks.chapter_name(f"zh/{page.name}", page.read_text(encoding="utf-8")):
-            found.append(page.stem)
-    return found
-
-
-CHAPTERS = chapters()
-
-# A line each chapter's notebook must print: str for the exact line, a pattern for a line it must match.
-ANY_CLASS = "(airplane|automobile|bird|cat|deer|dog|frog|horse|ship|truck)"
-PRINTED = {
-    "dir-and-help": ["Return a bool indicating if CUDA is currently available."],
-    "dataset": ["245"],
-    "tensorboard": ["<class 'numpy.ndarray'>"],
-    "transforms": ["tensor(-0.3725)"],
-    "torchvision-datasets": ["['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']"],
-    "dataloader": ["torch.Size([3, 32, 32])", "len(loader) = 157"],
-    "nn-module": ["tensor(2.)"],
-    "convolution": ["tensor([[[[10, 12, 12],"],
-    "conv-layer": ["torch.Size([64, 6, 30, 30])"],
-    "maxpool": ["tensor([[[[2., 3.],"],
-    "activation": ["tensor([[[[1., 0.],"],
-    "linear-layers": ["torch.Size([196608])"],
-    "sequential": ["torch.Size([64, 10])"],
-    "loss": ["tensor(0.6667)", "tensor(1.1019)"],
-    "optimizer": [re.compile(r"epoch 2: summed loss \d+\.\d{4}")],
-    "pretrained-models": ["(add_linear): Linear(in_features=1000, out_features=10, bias=True)"],
-    "save-and-load": ["AttributeError: Can't get attribute 'Tudui' on <module '__main__' (built-in)>"],
-    "training": ["training set: 50000 images", "steps per epoch: 782"],
-    "gpu-training": [re.compile(r"\[rank 0\] last loss, mean over 2 processes: \d+\.\d{4}")],
-    "validation": ["torch.Size([1, 3, 32, 32])", re.compile(f"prediction: {ANY_CLASS}")],
-    "reading-projects": ["usage: train.py [-h] --dataroot DATAROOT [--name NAME]", "exit code: 2"],
-}
+def chapter_module(chapter: str):
+    """The chapter's own test module, tests/test_<chapter>.py ("-" written "_")."""
+    path = REPO / "tests" / f"test_{chapter.replace('-', '_')}.py"
+    spec = importlib.util.spec_from_file_location(f"chapter_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def environment() -> dict[str, str]:
@@ -72,13 +44,10 @@ def environment() -> dict[str, str]:
     )
 
 
-EXPECTED_ERROR = re.compile(r"^#\s*expected-error:\s*([\w.]+)\s*$", re.MULTILINE)
-
-
-def expected_errors(page: str) -> list[str]:
-    """The errors the page's programs stop with on purpose (`# expected-error: X`), in page order."""
-    outline = notebooks.outline((DOCS / "zh" / f"{page}.md").read_text(encoding="utf-8"))
-    found = [EXPECTED_ERROR.search((runner.SNIPPETS / name).read_text(encoding="utf-8")) for name in outline.snippets()]
+def expected_errors(chapter: str) -> list[str]:
+    """The errors the chapter's programs stop with on purpose (`# expected-error: X`), in page order."""
+    found = [runner.EXPECTED_ERROR.search((runner.SNIPPETS / name).read_text(encoding="utf-8"))
+             for name in EDITIONS["zh"][chapter].included_programs()]
     return [match.group(1) for match in found if match]
 
 
@@ -103,18 +72,17 @@ def execute(notebook_file: Path, folder: Path) -> tuple[nbformat.NotebookNode, s
 @pytest.fixture(scope="module")
 def executed(site, request, tmp_path_factory):
     """Every chapter notebook of this test session, run two at a time; page -> future result."""
-    wanted = sorted({item.callspec.params["page"] for item in request.session.items
+    wanted = sorted({item.callspec.params["chapter"] for item in request.session.items
                      if getattr(item, "originalname", None) == "test_notebook_runs_from_top_to_bottom"})
 
-    def seconds(page):
-        outline = notebooks.outline((DOCS / "zh" / f"{page}.md").read_text(encoding="utf-8"))
-        return sum(runner.run(runner.SNIPPETS / name).seconds for name in outline.snippets())
+    def seconds(chapter):
+        return sum(runner.run(runner.SNIPPETS / name).seconds for name in EDITIONS["zh"][chapter].included_programs())
 
     pool = ThreadPoolExecutor(max_workers=2)
     started = time.perf_counter()
-    futures = {page: pool.submit(execute, site / notebooks.download_urls("zh", page)[0],
-                                 tmp_path_factory.mktemp(f"notebook-{page}"))
-               for page in sorted(wanted, key=seconds, reverse=True)}
+    futures = {chapter: pool.submit(execute, site / notebooks.download_urls("zh", chapter)[0],
+                                    tmp_path_factory.mktemp(f"notebook-{chapter}"))
+               for chapter in sorted(wanted, key=seconds, reverse=True)}
     yield futures
     pool.shutdown(wait=True, cancel_futures=True)
     print(f"\nran {len(futures)} chapter notebooks in {time.perf_counter() - started:.0f} s")
@@ -125,32 +93,34 @@ def printed_lines(book) -> list[str]:
             if output.output_type == "stream" and output.name == "stdout" for line in output.text.splitlines()]
 
 
-def test_every_chapter_has_a_line_to_look_for():
-    assert len(CHAPTERS) >= 20
-    assert sorted(PRINTED) == CHAPTERS
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_chapter_has_a_test_module_that_names_lines_its_notebook_prints(chapter):
+    prints = getattr(chapter_module(chapter), "NOTEBOOK_PRINTS", None)
+    assert prints, f"tests/test_{chapter.replace('-', '_')}.py needs NOTEBOOK_PRINTS: lines its notebook prints"
 
 
-@pytest.mark.parametrize("page", CHAPTERS)
-def test_notebook_runs_from_top_to_bottom(page, executed):
-    book, failure, seconds = executed[page].result()
-    assert failure is None, f"{page}.zh.ipynb stopped with an error no cell expects:\n{failure[-3000:]}"
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_notebook_runs_from_top_to_bottom(chapter, executed):
+    book, failure, seconds = executed[chapter].result()
+    assert failure is None, f"{chapter}.zh.ipynb stopped with an error no cell expects:\n{failure[-3000:]}"
 
     errors = [(index, output) for index, cell in enumerate(book.cells) if cell.cell_type == "code"
               for output in cell.outputs if output.output_type == "error"]
-    raised, expected = [output.ename for _, output in errors], expected_errors(page)
-    assert raised == expected, f"{page}: the notebook's cells raised {raised}, its programs stop with {expected}"
+    raised, expected = [output.ename for _, output in errors], expected_errors(chapter)
+    assert raised == expected, f"{chapter}: the notebook's cells raised {raised}, its programs stop with {expected}"
     for index, _ in errors:
-        assert "raises-exception" in book.cells[index].metadata.get("tags", []), f"{page}: cell {index} is not tagged"
+        assert "raises-exception" in book.cells[index].metadata.get("tags", []), f"{chapter}: cell {index} is not tagged"
     tagged = [i for i, cell in enumerate(book.cells) if "raises-exception" in cell.metadata.get("tags", [])]
     assert tagged == [index for index, _ in errors], "a cell tagged raises-exception ran without its error"
 
     lines = printed_lines(book)
-    for expected in PRINTED[page]:
+    for expected in chapter_module(chapter).NOTEBOOK_PRINTS:
         if isinstance(expected, str):
-            assert expected in lines, f"{page}: the notebook never printed {expected!r}"
+            assert expected in lines, f"{chapter}: the notebook never printed {expected!r}"
         else:
-            assert any(expected.fullmatch(line) for line in lines), f"{page}: no printed line matches {expected.pattern}"
-    print(f"{page}: {seconds:.1f} s")
+            assert any(expected.fullmatch(line) for line in lines), f"{chapter}: no printed line matches {expected.pattern}"
+    print(f"{chapter}: {seconds:.1f} s")
 
 
 def test_the_kernel_is_offline_and_reads_the_stand_in_data(tmp_path):
@@ -173,26 +143,26 @@ def code_lines(code: str) -> list[str]:
     return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
-@pytest.mark.parametrize("page", CHAPTERS)
-def test_notebook_holds_each_program_of_the_page_whole_and_in_page_order(page, site):
-    for language in ("zh", "en"):
-        outline = notebooks.outline((DOCS / language / f"{page}.md").read_text(encoding="utf-8"))
-        book = nbformat.read(site / notebooks.download_urls(language, page)[0], as_version=4)
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_notebook_holds_each_program_of_the_page_whole_and_in_page_order(chapter, site):
+    for language in LANGUAGES:
+        model = EDITIONS[language][chapter]
+        book = nbformat.read(site / notebooks.download_urls(language, chapter)[0], as_version=4)
         nbformat.validate(book)
-        assert book.cells[0].cell_type == "markdown" and book.cells[0].source.startswith(f"# {outline.title}\n")
+        assert book.cells[0].cell_type == "markdown" and book.cells[0].source.startswith(f"# {model.title}\n")
         code = "\n".join(code_lines("\n".join(c.source for c in book.cells if c.cell_type == "code")))
         position = 0
-        for name in outline.snippets():
+        for name in model.included_programs():
             program = "\n".join(code_lines((runner.SNIPPETS / name).read_text(encoding="utf-8")))
             start = code.find(program, position)
-            assert start >= 0, f"{language}/{page}: {name} is not in the notebook, whole, after the programs before it"
+            assert start >= 0, f"{language}/{chapter}: {name} is not in the notebook, whole, after the programs before it"
             position = start + len(program)
 
 
-@pytest.mark.parametrize("page", CHAPTERS)
-def test_both_languages_download_the_same_code(page, site):
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_both_languages_download_the_same_code(chapter, site):
     def code(language, suffix):
-        urls = dict(zip(("ipynb", "py"), notebooks.download_urls(language, page)))
+        urls = dict(zip(("ipynb", "py"), notebooks.download_urls(language, chapter)))
         text = (site / urls[suffix]).read_text(encoding="utf-8")
         if suffix == "ipynb":
             text = "\n".join(c.source for c in nbformat.reads(text, as_version=4).cells if c.cell_type == "code")
@@ -214,13 +184,14 @@ def test_an_error_on_purpose_stops_its_cell_and_only_that_cell(site):
 # ---------------------------------------------------------------- the scripts
 
 
-@pytest.mark.parametrize("page, language, printed, error", [
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter, language, printed, error", [
     ("reading-projects", "zh", "usage: train.py [-h] --dataroot DATAROOT [--name NAME]", None),
     ("linear-layers", "en", "torch.Size([196608])",
      "RuntimeError: mat1 and mat2 shapes cannot be multiplied (1x49152 and 196608x10)"),
 ], ids=["reading-projects-zh", "linear-layers-en"])
-def test_script_runs_every_program_of_its_chapter(site, tmp_path, page, language, printed, error):
-    script = site / notebooks.download_urls(language, page)[1]
+def test_script_runs_every_program_of_its_chapter(site, tmp_path, chapter, language, printed, error):
+    script = site / notebooks.download_urls(language, chapter)[1]
     result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=environment(),
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -228,17 +199,17 @@ def test_script_runs_every_program_of_its_chapter(site, tmp_path, page, language
     if error:
         assert error in result.stderr.splitlines(), result.stderr[-3000:]
         # the error is printed and the script goes on: the last program of the chapter ran too
-        last = notebooks.outline((DOCS / language / f"{page}.md").read_text(encoding="utf-8")).snippets()[-1]
+        last = EDITIONS[language][chapter].included_programs()[-1]
         assert runner.run(runner.SNIPPETS / last).output().strip().split("\n")[0] in result.stdout
     else:
         assert "Traceback" not in result.stderr, result.stderr[-3000:]
 
 
-@pytest.mark.parametrize("page", CHAPTERS)
-def test_script_has_the_cells_of_the_notebook(page, site):
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_script_has_the_cells_of_the_notebook(chapter, site):
     import jupytext
 
-    notebook_file, script_file = (site / url for url in notebooks.download_urls("zh", page))
+    notebook_file, script_file = (site / url for url in notebooks.download_urls("zh", chapter))
     book = nbformat.read(notebook_file, as_version=4)
     script = jupytext.read(script_file, fmt=notebooks.PERCENT)
     assert [c.cell_type for c in script.cells] == [c.cell_type for c in book.cells]
@@ -255,19 +226,6 @@ def test_script_has_the_cells_of_the_notebook(page, site):
 
 
 # ---------------------------------------------------------------- the pieces
-
-
-def test_a_chapter_page_without_its_box_stops_the_build_with_a_clear_message():
-    from mkdocs.exceptions import PluginError
-
-    with pytest.raises(PluginError, match=r"zh/new\.md: a chapter page needs an `!!! abstract"):
-        notebooks.add_to_abstract("# New\n\nNo box here.\n", ["line"], "zh/new.md")
-
-
-def test_lines_go_at_the_end_of_the_box():
-    page = '# T\n\n!!! abstract "P1"\n\n    **Learn:** x\n\n    More.\n\nAfter the box.\n'
-    assert notebooks.add_to_abstract(page, ["Run time.", "Download."], "zh/t.md") == (
-        '# T\n\n!!! abstract "P1"\n\n    **Learn:** x\n\n    More.\n\n    Run time.\n\n    Download.\n\nAfter the box.\n')
 
 
 def test_cells_are_cut_at_sections_but_never_inside_a_block(tmp_path):

@@ -6,6 +6,10 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = [re.compile(r"epoch 2: summed loss \d+\.\d{4}")]
+
 
 def summed_losses(text):
     return [float(v) for v in re.findall(r"^epoch \d+: summed loss (\S+)$", text, re.MULTILINE)]

@@ -1,78 +1,47 @@
-"""The two editions: the same pages, the same code, the same anchors."""
-
-import re
-from pathlib import Path
+"""The two editions: the same pages, the same code, the same anchors; and the page model itself."""
 
 import pytest
 import yaml
 
-from book.mkdocs_hooks import FENCE, fenced_includes
+from book import pages
+from book.outputs import join_cjk_lines
+from conftest import CHAPTERS, DOCS, EDITIONS, PAGES, REPO
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
-ZH, EN = DOCS / "zh", DOCS / "en"
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
-ANCHOR = re.compile(r"\{\s*#([\w-]+)\s*\}$")
-
-
-def pages(root):
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
-
-
-def outside_fences(text):
-    fence = None
-    for line in text.split("\n"):
-        match = FENCE.match(line)
-        if match and (fence is None or match.group(2).startswith(fence)):
-            fence = match.group(2) if fence is None else None
-            continue
-        if fence is None:
-            yield line
-
-
-def headings(text):
-    return [HEADING.match(line).group(2) for line in outside_fences(text) if HEADING.match(line)]
-
-
-def includes(text):
-    return [item for _, found in fenced_includes(text) for item in found]
-
-
-def figures(text):
-    return re.findall(r"\(run:([^)]+)\)", text)
+ZH, EN = EDITIONS["zh"], EDITIONS["en"]
+FILES = [f"{name}.md" for name in PAGES]
 
 
 def test_every_page_exists_in_both_languages():
-    assert pages(ZH), "no Chinese pages"
-    assert pages(ZH) == pages(EN)
+    assert PAGES, "no Chinese pages"
+    assert sorted(ZH) == sorted(EN)
 
 
-@pytest.mark.parametrize("page", pages(ZH))
-def test_both_editions_include_the_same_code_and_figures(page):
-    zh, en = (ZH / page).read_text(encoding="utf-8"), (EN / page).read_text(encoding="utf-8")
-    assert includes(zh) == includes(en)
-    assert figures(zh) == figures(en)
+@pytest.mark.parametrize("file", FILES)
+def test_both_editions_include_the_same_code_and_figures(file):
+    name = file.removesuffix(".md")
+    def shown(page):
+        return [(program, section) for _, program, section in page.includes], [(p, f) for _, p, f in page.figures]
+
+    assert shown(ZH[name]) == shown(EN[name])
 
 
-@pytest.mark.parametrize("page", pages(ZH))
-def test_headings_have_explicit_anchors_shared_by_both_editions(page):
-    anchors = {}
-    for language, root in (("zh", ZH), ("en", EN)):
-        found = headings((root / page).read_text(encoding="utf-8"))
-        missing = [h for h in found if not ANCHOR.search(h)]
-        assert not missing, f"{language}/{page}: headings without an explicit {{ #id }}: {missing}"
-        anchors[language] = [ANCHOR.search(h).group(1) for h in found]
-    assert anchors["zh"] == anchors["en"]
+@pytest.mark.parametrize("file", FILES)
+def test_headings_have_explicit_anchors_shared_by_both_editions(file):
+    name = file.removesuffix(".md")
+    for language, edition in (("zh", ZH), ("en", EN)):
+        missing = [h.text for h in edition[name].headings if not h.anchor]
+        assert edition[name].anchor and not missing, f"{language}/{name}: headings without an explicit {{ #id }}: {missing}"
+    assert ZH[name].anchors() == EN[name].anchors()
 
 
-@pytest.mark.parametrize("path", [f"{lang}/{p}" for lang in ("zh", "en") for p in pages(ZH)])
+@pytest.mark.parametrize("path", [f"{lang}/{file}" for lang in ("zh", "en") for file in FILES])
 def test_included_code_is_not_collected_as_an_inline_block(path):
     # pytest-codeblocks runs fences whose info string is exactly "python" and does not
     # expand includes: an include must sit in a fence with a title.
-    text = (DOCS / path).read_text(encoding="utf-8")
-    lines = text.split("\n")
-    for close, _ in fenced_includes(text):
-        opening = next(lines[i] for i in range(close - 1, -1, -1) if FENCE.match(lines[i]))
-        assert FENCE.match(opening).group(3).strip() != "python", f"{path}: add a title to the fence before line {close}"
+    language, name = path.removesuffix(".md").split("/")
+    for fence in EDITIONS[language][name].fences:
+        if fence.includes:
+            assert fence.info != "python", f"{path}: add a title to the fence on line {fence.start + 1} of the body"
 
 
 def test_every_page_is_in_the_nav():
@@ -80,17 +49,50 @@ def test_every_page_is_in_the_nav():
         pass
 
     Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    config = yaml.load((DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
 
     def walk(items):
         for item in items:
             value = next(iter(item.values())) if isinstance(item, dict) else item
             yield from walk(value) if isinstance(value, list) else [value]
 
-    assert sorted(walk(config["nav"])) == pages(ZH)
+    assert sorted(name.removesuffix(".md") for name in walk(config["nav"])) == PAGES
 
 
-def test_fenced_includes_handles_nesting_and_longer_fences():
+@pytest.mark.parametrize("path", [f"{lang}/{file}" for lang in ("zh", "en") for file in FILES])
+def test_front_matter_parses_and_describes_the_page(path):
+    language, name = path.removesuffix(".md").split("/")
+    description = EDITIONS[language][name].meta.get("description")
+    assert isinstance(description, str) and len(description) > 20, \
+        f"{path}: front matter must be YAML with a description (quote values that contain ': ')"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_both_editions_of_a_chapter_name_the_same_episodes_and_notes(name):
+    assert ZH[name].episodes == EN[name].episodes
+    assert ZH[name].meta.get("notes") == EN[name].meta.get("notes")
+    assert ZH[name].meta.get("topics") and EN[name].meta.get("topics")
+
+
+def test_chapters_follow_the_video_in_the_order_of_the_book():
+    """In reading order the chapters' episodes run on without a gap from P4 (P1–P3 install the tools,
+    P5 compares editors; the notes begin at P4), and the notes' sections go up one by one to 22:
+    a chapter with the wrong episodes or in the wrong place shows here."""
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    order = sorted(CHAPTERS, key=lambda name: config.index(f" {name}.md"))
+    assert len(order) >= 20
+    last_episode, last_note = 3, 0
+    for name in order:
+        first, last = ZH[name].episodes
+        expected = last_episode + (2 if last_episode == 4 else 1)
+        assert first == expected, f"{name}: episodes P{first}–P{last} do not follow P{last_episode} (expected P{expected})"
+        notes = ZH[name].meta["notes"]
+        assert notes[0] == last_note + 1, f"{name}: notes section {notes[0]} does not follow {last_note}"
+        last_episode, last_note = last, notes[-1]
+    assert (last_episode, last_note) >= (33, 22), "the course has 33 episodes, the notes 22 sections"
+
+
+def test_code_fences_handle_nesting_longer_fences_and_includes():
     text = "\n".join([
         "```python title=\"a.py\"",
         '--8<-- "ch/a.py:one"',
@@ -105,22 +107,40 @@ def test_fenced_includes_handles_nesting_and_longer_fences():
         '--8<-- "not/python.txt"',
         "```",
     ])
-    assert list(fenced_includes(text)) == [(2, [("ch/a.py", "one")]), (8, [("ch/b.py", None)])]
+    fences = pages.code_fences(text.split("\n"))
+    assert [(f.start, f.end, f.indent, f.includes) for f in fences] == [
+        (0, 2, "", (("ch/a.py", "one"),)), (5, 8, "    ", (("ch/b.py", None),)), (9, 11, "", ())]
 
 
-@pytest.mark.parametrize("path", [f"{lang}/{p}" for lang in ("zh", "en") for p in pages(ZH)])
-def test_front_matter_parses_and_describes_the_page(path):
-    text = (DOCS / path).read_text(encoding="utf-8")
-    match = re.match(r"---\n(.*?)\n---\n", text, re.DOTALL)
-    assert match, f"{path}: no front matter"
-    meta = yaml.safe_load(match.group(1))
-    assert isinstance(meta, dict) and isinstance(meta.get("description"), str) and len(meta["description"]) > 20, \
-        f"{path}: front matter must be YAML with a description (quote values that contain ': ')"
+def test_a_page_is_read_once_into_its_parts():
+    source = "\n".join([
+        "---", "description: A test page for the model.", "episodes: [6, 7]", "notes: [2, 3]", "---", "",
+        "# Title { #top }", "", "!!! abstract", "", "    What you learn.", "",
+        "## First { #first }", "", "![figure](run:ch/draw.py/figure.png)", "",
+        "```python title=\"a.py\"", '--8<-- "ch/a.py:one"', "## not a heading", "```", "",
+        "### Inner { #inner }", "",
+    ])
+    page = pages.parse(source, "en/test.md")
+    assert (page.language, page.name, page.title, page.anchor) == ("en", "test", "Title", "top")
+    assert [(h.text, h.level, h.anchor, h.parent) for h in page.headings] == [("First", 2, "first", None), ("Inner", 3, "inner", 0)]
+    assert page.includes == [(13, "ch/a.py", "one")]
+    assert page.figures == [(8, "ch/draw.py", "figure.png")]
+    assert page.programs() == ["ch/draw.py", "ch/a.py"] and page.included_programs() == ["ch/a.py"]
+    assert page.episodes == (6, 7) and page.is_chapter and page.abstract_line == 2
+
+
+@pytest.mark.parametrize("source, message", [
+    ("No title here.\n", "has no title"),
+    ("---\nepisodes: [7, 6]\n---\n# T\n\n!!! abstract\n\n    x\n", "'episodes' must be"),
+    ("---\nepisodes: [6]\n---\n# T\n\nNo box.\n", "needs an `!!! abstract` box"),
+])
+def test_a_page_that_breaks_a_rule_is_refused_with_its_name(source, message):
+    with pytest.raises(pages.PageError, match=message) as error:
+        pages.parse(source, "zh/broken.md")
+    assert "zh/broken.md" in str(error.value)
 
 
 def test_chinese_paragraph_lines_are_joined_without_a_space_but_code_is_not():
-    from book.mkdocs_hooks import join_cjk_lines
-
     text = "第一行，\n第二行`code`。\n\n- 列表，\n- 第二项\n\n```python\n中文，\n中文\n```\n    缩进，\n    继续\nEnglish line\n中文"
     assert join_cjk_lines(text) == (
         "第一行，第二行`code`。\n\n- 列表，\n- 第二项\n\n```python\n中文，\n中文\n```\n    缩进，继续\nEnglish line\n中文"

@@ -6,6 +6,10 @@ import torch
 
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["(add_linear): Linear(in_features=1000, out_features=10, bias=True)"]
+
 MODIFY = "pretrained_models/vgg16_modify.py"
 WEIGHTS = "pretrained_models/vgg16_weights.py"
 

@@ -6,6 +6,10 @@ import sys
 from book import REPO
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["usage: train.py [-h] --dataroot DATAROOT [--name NAME]", "exit code: 2"]
+
 OPTIONS = "reading_projects/train_options.py"
 USAGE = (
     "usage: train.py [-h] --dataroot DATAROOT [--name NAME]\n"

@@ -197,6 +197,7 @@ def test_forked_runs_draw_their_own_random_seeds(tmp_path, monkeypatch):
     assert all(a != b for a, b in zip(first.split(), second.split())), (first, second)
 
 
+@pytest.mark.slow
 def test_a_run_that_takes_too_long_is_stopped(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "TIMEOUT_S", 3)
     pid_file = tmp_path / "pid"
@@ -220,6 +221,7 @@ def test_exit_codes_and_crashes_are_reported(tmp_path):
         runner.run(crashes)
 
 
+@pytest.mark.slow
 def test_the_fork_server_ends_with_the_program_that_started_it(tmp_path):
     import subprocess, sys, time
 

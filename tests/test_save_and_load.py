@@ -4,6 +4,10 @@ import re
 
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["AttributeError: Can't get attribute 'Tudui' on <module '__main__' (built-in)>"]
+
 BOTH = "save_and_load/save_and_load.py"
 
 TUDUI = (

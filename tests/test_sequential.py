@@ -5,6 +5,10 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["torch.Size([64, 10])"]
+
 LAYERS = [
     "Conv2d(3, 32, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))",
     "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)",

@@ -12,6 +12,10 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 from book import runner, tensorboard_shots
 from book.tensorboard_shots import Shot, ShotError
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["<class 'numpy.ndarray'>"]
+
 
 def scalars(run, tag):
     events = EventAccumulator(str(run.files / "logs"))
@@ -50,6 +54,7 @@ def orange_pixels(path):
 
 
 @needs_browser
+@pytest.mark.slow
 def test_screenshots_show_the_real_ui_and_are_not_blank(tmp_path, monkeypatch):
     monkeypatch.setattr(tensorboard_shots, "CACHE", tmp_path)
     scalar = Shot.parse(runner.run("tensorboard_intro/add_scalar.py").files, "tensorboard/scalars?tag=y=2x")
@@ -69,6 +74,7 @@ def test_screenshots_show_the_real_ui_and_are_not_blank(tmp_path, monkeypatch):
 
 
 @needs_browser
+@pytest.mark.slow
 def test_a_tag_that_is_not_on_screen_fails_the_screenshot(tmp_path, monkeypatch):
     monkeypatch.setattr(tensorboard_shots, "CACHE", tmp_path)
     shot = Shot.parse(runner.run("tensorboard_intro/add_scalar.py").files, "tensorboard/scalars?tag=y=3x")
@@ -78,6 +84,7 @@ def test_a_tag_that_is_not_on_screen_fails_the_screenshot(tmp_path, monkeypatch)
 
 
 @needs_browser
+@pytest.mark.slow
 def test_an_image_written_at_another_time_gives_the_same_screenshot(tmp_path, monkeypatch):
     from torch.utils.tensorboard import SummaryWriter
 
@@ -96,6 +103,7 @@ def test_an_image_written_at_another_time_gives_the_same_screenshot(tmp_path, mo
 
 
 @needs_browser
+@pytest.mark.slow
 def test_an_opened_graph_gives_the_same_screenshot_every_time(tmp_path, monkeypatch):
     shot = Shot.parse(runner.run("sequential/add_graph_layers.py").files, "tensorboard/graphs?expand=Tudui")
     pictures = []

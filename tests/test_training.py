@@ -9,6 +9,10 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 from book.runner import SNIPPETS, run, threads_for
 from snippets.sequential.cifar10_model import Tudui
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["training set: 50000 images", "steps per epoch: 782"]
+
 TRAIN = "training/train.py"
 EPOCH_LINE = re.compile(
     r"^epoch (\d+): train loss (\S+)  test loss (\S+)  test accuracy (\S+)$", re.MULTILINE)

@@ -6,6 +6,10 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 
 from book.runner import run
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["tensor(-0.3725)"]
+
 MAIN = "transforms/useful_transforms.py"
 
 

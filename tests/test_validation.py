@@ -15,6 +15,10 @@ from snippets.course_data import PHOTO
 from snippets.sequential.cifar10_model import Tudui
 from snippets.validation.classify_image import CLASSES
 
+# Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
+# a str is a whole line, a pattern must match a whole line.
+NOTEBOOK_PRINTS = ["torch.Size([1, 3, 32, 32])", re.compile(r"prediction: (airplane|automobile|bird|cat|deer|dog|frog|horse|ship|truck)")]
+
 PROGRAM = "snippets/validation/classify_image.py"
 PREDICTION = re.compile(
     r"^torch\.Size\(\[3, 32, 32\]\)\n"
@@ -106,6 +110,7 @@ def test_the_page_shows_one_message_and_exit_code_1_for_each_bad_input():
     )
 
 
+@pytest.mark.slow
 def test_a_reader_runs_it_on_the_photo(checkpoint):
     done = classify("--image", PHOTO, "--checkpoint", checkpoint)
     assert done.returncode == 0, done.stderr
@@ -113,6 +118,7 @@ def test_a_reader_runs_it_on_the_photo(checkpoint):
     check_prediction(done.stdout)
 
 
+@pytest.mark.slow
 def test_a_reader_gets_the_same_prediction_for_a_png_with_an_alpha_channel(checkpoint, tmp_path):
     Image.open(PHOTO).convert("RGBA").save(tmp_path / "photo.png")
     from_png = classify("--image", tmp_path / "photo.png", "--checkpoint", checkpoint)
@@ -121,6 +127,7 @@ def test_a_reader_gets_the_same_prediction_for_a_png_with_an_alpha_channel(check
     assert from_png.stdout == from_jpg.stdout
 
 
+@pytest.mark.slow
 def test_a_reader_gets_clear_errors_and_a_non_zero_exit(checkpoint, tmp_path):
     missing = classify("--image", tmp_path / "dgo.png", "--checkpoint", checkpoint)
     assert (missing.returncode, missing.stdout) == (1, "")
@@ -142,12 +149,14 @@ def test_a_reader_gets_clear_errors_and_a_non_zero_exit(checkpoint, tmp_path):
     assert (no_checkpoint.returncode, no_checkpoint.stderr) == (1, "classify_image.py: error: no such checkpoint file: nothing.pth\n")
 
 
+@pytest.mark.slow
 def test_a_missing_option_is_an_argparse_error():
     done = classify("--image", PHOTO)
     assert done.returncode == 2
     assert done.stderr.endswith("classify_image.py: error: the following arguments are required: --checkpoint\n")
 
 
+@pytest.mark.slow
 def test_a_checkpoint_saved_on_a_gpu_loads_on_a_cpu(tmp_path):
     # Tag the storages "cuda:0" while saving, as torch.save does for tensors on a GPU.
     tagger = (-1, lambda storage: "cuda:0", lambda storage, location: None)
