@@ -38,6 +38,15 @@ def download_line(language: str, notebook_href: str, script_href: str) -> str:
     return label("download", language, notebook=link(notebook_href, "notebook_link"), script=link(script_href, "script_link"))
 
 
+def view_link(language: str, href: str) -> str:
+    return f'<a href="{href}">{label("view_notebook", language)}</a>'
+
+
+def zip_line(language: str, zip_href: str, files: list[str]) -> str:
+    link = f'<a href="{zip_href}" download>{label("zip_link", language)}</a>'
+    return label("download_zip", language, zip=link, files=("、" if language == "zh" else ", ").join(f"`{f}`" for f in files))
+
+
 def complete_box(markdown: str, page: Page, lines: list[str]) -> str:
     """The chapter's `!!! abstract` box with its title, and `lines` added as paragraphs at its end."""
     source = markdown.split("\n")

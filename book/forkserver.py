@@ -15,7 +15,7 @@ for torch and numpy as a new process would. Importing a module can change
 what a program sees, though: importing torchvision adds `torch._dynamo`, `torch.onnx`, …
 to `dir(torch)`. So there are two servers: one that imported only torch (which every
 snippet imports first), and one that also imported torchvision, numpy, PIL and
-matplotlib, for programs that use torchvision or the project's modules
+matplotlib, for programs that use torchvision or a module of their own folder
 (`for_program` picks); the state a child starts in is then one the program would
 reach itself.
 
@@ -43,15 +43,17 @@ import time
 from pathlib import Path
 
 PRELOADS = {"torch": ("torch",), "torchvision": ("torch", "torchvision", "numpy", "PIL.Image", "matplotlib")}
-_USES_TORCHVISION = re.compile(r"^\s*(?:import|from)\s+(?:torchvision|snippets)\b", re.MULTILINE)
+_IMPORTS = re.compile(r"^\s*(?:import|from)\s+(\w+)", re.MULTILINE)
 STARTUP_ENV = {"PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
 LAUNCHER = Path(__file__).with_name("launch.py")
 
 
-def for_program(source: str) -> str:
-    """Which server a program starts from: "torchvision" when it imports torchvision or
-    a project module, else "torch"."""
-    return "torchvision" if _USES_TORCHVISION.search(source) else "torch"
+def for_program(program: Path) -> str:
+    """Which server a program starts from: "torchvision" when it imports torchvision or a
+    module of its own folder (which may import it), else "torch"."""
+    imported = set(_IMPORTS.findall(program.read_text(encoding="utf-8")))
+    ours = {path.stem for path in program.parent.glob("*.py")}
+    return "torchvision" if "torchvision" in imported or imported & ours else "torch"
 
 
 def _serve(path: str, parent: int, preload: str) -> None:
@@ -170,8 +172,8 @@ def _say(message) -> int:
 class Client:
     """The runner's handle on one server, started on first use and stopped with the runner."""
 
-    def __init__(self, preload: str):
-        self._preload = preload
+    def __init__(self, preload: str, pythonpath: Path):
+        self._preload, self._pythonpath = preload, pythonpath
         self._folder: Path | None = None
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
@@ -186,7 +188,9 @@ class Client:
                 self._folder = Path(tempfile.mkdtemp(prefix="book-fork-"))
                 self._socket = str(self._folder / "socket")
                 log = self._folder / "server.log"
-                env = dict(os.environ, **STARTUP_ENV)
+                # PYTHONPATH: the runs' sitecustomize.py (book/shim.py) takes effect in the server, and so in
+                # every run forked from it, as it does in a program started afresh
+                env = dict(os.environ, **STARTUP_ENV, PYTHONPATH=str(self._pythonpath))
                 with open(log, "w") as errors:
                     self._proc = subprocess.Popen(
                         [sys.executable, "-m", "book.forkserver", self._socket, str(os.getpid()), self._preload],

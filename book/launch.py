@@ -7,8 +7,8 @@ The snippet runs as `__main__` with its own folder first on sys.path, like a pla
 stdout is recorded together with the line of the snippet's top-level code that was
 running when it was printed, so that the book can show each section's output under
 that section. Files the program opened for reading are recorded too: the runner uses
-them to know when a cached result is stale. In an offline build (BOOK_OFFLINE set) the
-program may not reach other hosts (book/offline.py).
+them to know when a cached result is stale. What the build arranges around the program (the
+network guard, stand-in data) comes from the sitecustomize.py on PYTHONPATH (book/shim.py).
 """
 
 import json
@@ -40,10 +40,6 @@ def main() -> int:
                     opened.add(os.path.abspath(os.path.join(folder, word)))
 
     sys.addaudithook(note_opened)
-    if os.environ.get("BOOK_OFFLINE"):
-        from book import offline
-
-        offline.install()
 
     chunks = []  # [line, text]: the line is that of the snippet's outermost frame
 

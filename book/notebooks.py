@@ -1,12 +1,14 @@
 """Every chapter as a Jupyter notebook and as a Python script, linked from the top of its page.
 
-For each chapter page (every page except the home page and the appendix on the stand-in data)
-the build writes two files into the site: `assets/notebooks/<page>.<language>.ipynb` and `.py`.
-Both hold the programs that the page includes, in the order of their first use on the page; each
-program is complete (lines outside its sections too) and cut into cells at its section markers.
-Markdown cells carry the chapter title, a link back to the page and the page's headings, in the
-page's language. The `.py` is a script in jupytext's "percent" format, so `python <page>.zh.py`
-runs every program in turn; the notebook is read by jupytext from the same cells.
+For each chapter the build writes into the site `assets/notebooks/<page>.<language>.ipynb` and
+`.py`, and, when the programs need files of their own folder beside them (a `model.py` they
+import, a program they start), a `.zip` with all of it. Both hold the programs that the page
+includes, in the order of their first use on the page; each program is complete (lines outside its
+sections too) and cut into cells at its section markers. Markdown cells carry the chapter title, a
+link back to the page, the page's headings, and the help a reader needs before a cell that
+downloads data, in the page's language. The notebook holds the outputs the build recorded, marked
+where they came from stand-in data. The `.py` is a script in jupytext's "percent" format, so
+`python <page>.zh.py` runs every program in turn. Both run in an empty folder (with the zip's files).
 
 Programs run one after another in one interpreter there, not each in its own process, so:
 
@@ -144,6 +146,8 @@ class Cell:
     kind: str  # "markdown" or "code"
     source: str
     expected_error: str | None = None  # set on a code cell that stops with this error on purpose
+    program: Path | None = None  # the program a code cell is part of
+    lines: tuple[int, int] | None = None  # and its lines in that program
 
 
 def _indent_outside_strings(code: str, prefix: str = "    ") -> str:
@@ -157,15 +161,13 @@ def _indent_outside_strings(code: str, prefix: str = "    ") -> str:
 
 
 def _as_own_program(name: str, code: str, language: str) -> str | None:
-    """A cell that sets __file__ and sys.argv as `python snippets/<name>` has them, when the program uses them."""
+    """A cell that sets __file__ and sys.argv as `python <file>` in the chapter's folder has them,
+    when the program uses them."""
     if not (_USES_FILE.search(code) or _USES_ARGV.search(code)):
         return None
-    module = "snippets." + name.removesuffix(".py").replace("/", ".")
-    if not all(part.isidentifier() for part in module.split(".")):
-        raise NotebookError(f"snippets/{name} reads __file__ or sys.argv, and its name cannot be found as module {module}")
-    comment = label("as_own_program", language, name=name).split("\n")
-    return "\n".join([*comment, "import sys", "from importlib.util import find_spec", "",
-                      f'__file__ = find_spec("{module}").origin', "sys.argv = [__file__]"])
+    file = Path(name).name
+    comment = label("as_own_program", language, name=file).split("\n")
+    return "\n".join([*comment, "import sys", "", f'__file__ = "{file}"', "sys.argv = [__file__]"])
 
 
 def _wrapped_in_try(code: str, error: str, language: str) -> str:
@@ -175,13 +177,23 @@ def _wrapped_in_try(code: str, error: str, language: str) -> str:
                       f"except {caught}:", "    traceback.print_exc()"])
 
 
-def chapter_cells(page: Page, link: str, book: str, file_name: str,
-                  snippets_dir: Path, results: dict[Path, runner.Run], target: str) -> list[Cell]:
-    """The cells of one chapter, for target "notebook" or "script"."""
+DOWNLOADS = {  # what a cell reads or downloads, and the help a reader needs before it
+    "CIFAR10(": "cifar10_help",
+    "hymenoptera_data": "ants_bees_help",
+}
+
+
+def chapter_cells(page: Page, links: dict[str, str], book: str, file_name: str, snippets_dir: Path,
+                  results: dict[Path, runner.Run], target: str, support: list[str]) -> list[Cell]:
+    """The cells of one chapter, for target "notebook" or "script". `links`: the chapter page and the
+    page about the data, as the downloaded file reaches them; `support`: the files that come with it."""
     language = page.language
-    intro = label("notebook_intro", language, book=book, title=page.title, link=link)
+    intro = label("notebook_intro", language, book=book, title=page.title, link=links["page"])
     how = label("notebook_how" if target == "notebook" else "script_how", language, file=file_name)
+    if support:
+        how += label("comes_with", language, files="、".join(support) if language == "zh" else ", ".join(support))
     cells = [Cell("markdown", f"# {page.title}\n\n{intro}\n\n{how}")]
+    helped: set[str] = set()
     open_path: list[int] = []
 
     def heading_cells(index: int | None) -> list[str]:
@@ -222,23 +234,30 @@ def chapter_cells(page: Page, link: str, book: str, file_name: str,
             notes = heading_cells(heading)
             if index == 0:
                 notes.append(label("program", language, name=name))
+                if results[path].standin_data and target == "notebook":
+                    notes.append(label("recorded_on_standin", language, names=" / ".join(results[path].standin_data)))
                 own = _as_own_program(name, "\n".join(p.code for p in pieces), language)
                 if own:
                     cells += [Cell("markdown", "\n\n".join(notes)), Cell("code", own)]
                     notes = []
+            for text, help_key in DOWNLOADS.items():
+                if text in piece.code and help_key not in helped:
+                    helped.add(help_key)
+                    notes.append(label(help_key, language, data_page=links["data"]))
+            lines = (piece.first, piece.last)
             if index != failing:
-                cells += [Cell("markdown", "\n\n".join(notes)), Cell("code", piece.code)]
+                cells += [Cell("markdown", "\n\n".join(notes)), Cell("code", piece.code, program=path, lines=lines)]
             elif target == "notebook":
                 last = name == programs[-1] and index == len(pieces) - 1
                 note = label("error_in_notebook_last" if last else "error_in_notebook", language, error=expected)
                 if lines_after_error:
                     note += label("lines_after_error", language)
                 cells += [Cell("markdown", "\n\n".join(notes + [note])),
-                          Cell("code", piece.code, expected_error=expected)]
+                          Cell("code", piece.code, expected_error=expected, program=path, lines=lines)]
             else:
                 note = label("error_in_script", language, error=expected)
                 cells += [Cell("markdown", "\n\n".join(notes + [note])),
-                          Cell("code", _wrapped_in_try(piece.code, expected, language))]
+                          Cell("code", _wrapped_in_try(piece.code, expected, language), program=path, lines=lines)]
     return _join_markdown(cells)
 
 
@@ -256,7 +275,7 @@ def _join_markdown(cells: list[Cell]) -> list[Cell]:
 
 # ---------------------------------------------------------------- the two files
 
-PERCENT = {"extension": ".py", "format_name": "percent", "comment_magics": False}
+PERCENT = {"extension": ".py", "format_name": "percent", "comment_magics": False}  # how jupytext reads the script
 
 
 def percent_script(cells: list[Cell]) -> str:
@@ -272,20 +291,46 @@ def percent_script(cells: list[Cell]) -> str:
     return "\n\n\n".join(parts) + "\n"
 
 
-def notebook(cells: list[Cell]) -> nbformat.NotebookNode:
-    """The cells as a notebook, read from their percent script by jupytext."""
-    import jupytext  # imported here: a warm build that reuses every notebook never needs it
-    import nbformat
+def notebook(cells: list[Cell], results: dict[Path, runner.Run], figures: dict[Path, list[str]]):
+    """The cells as a notebook holding the outputs the build recorded: what each cell's lines
+    printed, the error a cell stops with on purpose, and the pictures the page shows from the
+    program's files (under the cell that names the file, else under the program's last cell)."""
+    import base64
 
-    book = jupytext.reads(percent_script(cells), fmt=PERCENT)
-    book.metadata = nbformat.from_dict({
+    import nbformat  # imported here: a warm build that reuses every notebook never needs it
+    from nbformat import v4
+
+    made, last_cell, count = [], {}, 0
+    for index, cell in enumerate(cells):
+        if cell.kind == "markdown":
+            made.append(v4.new_markdown_cell(cell.source, id=f"cell-{index}"))
+            continue
+        count += 1  # run from top to bottom, as the build's programs ran
+        made.append(v4.new_code_cell(cell.source, id=f"cell-{index}", execution_count=count,
+                                     metadata={"tags": ["raises-exception"]} if cell.expected_error else {}))
+        if cell.program is not None:
+            last_cell[cell.program] = made[-1]
+    for cell, node in zip(cells, made):
+        if cell.kind != "code" or cell.program is None:
+            continue
+        run, (first, last) = results[cell.program], cell.lines
+        final = last_cell[cell.program] is node
+        text = "".join(t for n, t in run.chunks if (n is not None and first <= n <= last) or (n is None and final))
+        if text:
+            node.outputs.append(v4.new_output("stream", name="stdout", text=text))
+        for file in figures.get(cell.program, []):
+            if file in cell.source or (final and not any(file in c.source for c in cells if c.program == cell.program)):
+                picture = base64.b64encode(run.file(file).read_bytes()).decode()
+                node.outputs.append(v4.new_output("display_data", data={"image/png": picture, "text/plain": file}))
+        if cell.expected_error and run.error:
+            summary = run.error["summary"].splitlines()[-1]
+            name, _, value = summary.partition(": ")
+            node.outputs.append(v4.new_output("error", ename=name.rsplit(".", 1)[-1], evalue=value,
+                                              traceback=run.error_report().rstrip("\n").split("\n")))
+    book = v4.new_notebook(cells=made, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},
     })
-    for index, cell in enumerate(book.cells):
-        cell.id = f"cell-{index}"  # the same file on every build
-        tags = cell.metadata.get("tags")
-        cell.metadata = nbformat.from_dict({"tags": tags} if tags else {})
     nbformat.validate(book)
     return book
 
@@ -293,40 +338,80 @@ def notebook(cells: list[Cell]) -> nbformat.NotebookNode:
 # ---------------------------------------------------------------- the mkdocs hook
 
 
-def download_urls(language: str, stem: str) -> tuple[str, str]:
+def download_urls(language: str, stem: str) -> tuple[str, str, str]:
+    """Where a chapter's notebook, script and zip of everything go in the site."""
     base = f"{ASSETS}/{stem}.{language}"
-    return base + ".ipynb", base + ".py"
+    return base + ".ipynb", base + ".py", base + ".zip"
+
+
+def support_files(runs: list[runner.Run]) -> dict[str, Path]:
+    """Files of the chapter's own folder that its programs need beside them (a model.py they import,
+    a program they run): file name -> path. The build recorded them among each run's dependencies."""
+    found = {}
+    for run in runs:
+        for name in run.dependencies:
+            path = runner.REPO / name
+            if path.parent == run.snippet.parent and path != run.snippet:
+                found.setdefault(path.name, path)
+    return dict(sorted(found.items()))
 
 
 @dataclass
 class ChapterFiles:
     notebook: str  # the .ipynb file's text
     script: str  # the .py file's text
+    support: dict[str, Path]  # files that must sit beside them
     runs: list[runner.Run]  # the programs in them, in order, as this build ran them
 
+    def zip(self, notebook_name: str, script_name: str) -> bytes:
+        """All of it in one zip: unpacked into an empty folder, the notebook and the script run there."""
+        import io
+        import zipfile
 
-def chapter_files(page: Page, page_url: str, site_url: str | None, book_name: str, snippets_dir: Path,
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in [(notebook_name, self.notebook.encode()), (script_name, self.script.encode()),
+                               *((name, path.read_bytes()) for name, path in self.support.items())]:
+                info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # the same bytes on every build
+                info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+                archive.writestr(info, data)
+        return buffer.getvalue()
+
+
+def chapter_files(page: Page, page_url: str, data_url: str, site_url: str | None, book_name: str, snippets_dir: Path,
                   results: dict[Path, runner.Run]) -> ChapterFiles:
-    """Both downloads of a chapter, from the page and the build's results. Kept in the cache
-    by everything they are made from, so a rebuild with nothing changed does not make them again."""
+    """The downloads of a chapter, from the page and the build's results. Kept in the cache by
+    everything they are made from, so a rebuild with nothing changed does not make them again."""
     names = page.included_programs()
     runs = [results[(snippets_dir / name).resolve()] for name in names]
-    inputs = [Path(__file__).read_bytes(), json.dumps([page.markdown, page.language, page.name, page_url, site_url,
-                                                       book_name, names])]
+    support = support_files(runs)
+    figures: dict[Path, list[str]] = {}
+    for _, name, file in page.figures:
+        path = (snippets_dir / name).resolve()
+        if name in names and not file.startswith("tensorboard/"):
+            figures.setdefault(path, []).append(file)
+    inputs = [Path(__file__).read_bytes(), json.dumps([page.markdown, page.language, page.name, page_url, data_url,
+                                                       site_url, book_name, names, sorted(support)])]
     for run in runs:
-        inputs += [run.snippet.read_bytes(), json.dumps([run.name, run.error])]
+        inputs += [run.snippet.read_bytes(), json.dumps([run.name, run.chunks, run.error, run.standin_data])]
+    inputs += [path.read_bytes() for path in support.values()]
+    inputs += [results[path].file(file).read_bytes() for path, files in figures.items() for file in files]
 
     def make() -> str:
-        notebook_url, script_url = download_urls(page.language, page.name)
-        link = site_url.rstrip("/") + "/" + page_url if site_url else get_relative_url(page_url, notebook_url)
+        notebook_url, script_url, _ = download_urls(page.language, page.name)
+
+        def address(url: str) -> str:
+            return site_url.rstrip("/") + "/" + url if site_url else get_relative_url(url, notebook_url)
+
+        links = {"page": address(page_url), "data": address(data_url)}
 
         def cells(target, url):
-            return chapter_cells(page, link, book_name, Path(url).name, snippets_dir, results, target)
+            return chapter_cells(page, links, book_name, Path(url).name, snippets_dir, results, target, list(support))
 
         import nbformat
 
-        return json.dumps({"notebook": nbformat.writes(notebook(cells("notebook", notebook_url))) + "\n",
+        return json.dumps({"notebook": nbformat.writes(notebook(cells("notebook", notebook_url), results, figures)) + "\n",
                            "script": percent_script(cells("script", script_url))})
 
     saved = json.loads(remembered("notebooks", f"{page.name}.{page.language}", inputs, make))
-    return ChapterFiles(notebook=saved["notebook"], script=saved["script"], runs=runs)
+    return ChapterFiles(notebook=saved["notebook"], script=saved["script"], support=support, runs=runs)

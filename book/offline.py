@@ -1,8 +1,8 @@
 """Refuse network connections to anything but this machine.
 
-Installed in the test process (tests/conftest.py), in the build (book/mkdocs_hooks.py)
-and in every snippet run of an offline build (book/launch.py), so that code which would
-quietly need the internet fails at once, naming what it tried to reach. The check runs
+Installed in the test process (tests/conftest.py) and in the build (book/plugin.py), and copied
+into the sitecustomize.py that every program of an offline build runs with (book/shim.py), so
+that code which would quietly need the internet fails at once, naming what it tried to reach. The check runs
 before any packet is sent: Python's audit events for name lookups and connects.
 """
 

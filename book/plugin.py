@@ -21,8 +21,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
-from book import (build_cache, chapters, glossary, math, notebooks, offline, outputs, page_dates, pages, publishing,
-                  runner, tensorboard_shots)
+from mkdocs.structure.files import File
+
+from book import (build_cache, chapters, glossary, math, notebook_pages, notebooks, offline, outputs, page_dates, pages,
+                  publishing, runner, tensorboard_shots)
 
 log = logging.getLogger("mkdocs.plugins.book")
 
@@ -46,6 +48,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.matchers: dict[str, glossary.Matcher] = {}
         self.history: page_dates.History | None = None
         self.glossary_inputs: list[bytes] = []  # what every page's glossary links depend on
+        self.downloads: dict[str, notebooks.ChapterFiles] = {}  # chapter page's src_uri -> its downloads
+        self.notebook_pages: dict[str, pages.Page] = {}  # notebook page's src_uri -> its chapter
         self.reading_order: list[str] = []
         self.contents: list[tuple[pages.Page, str]] = []  # (page, its nav section's title) in reading order
 
@@ -86,6 +90,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             if page.language != file.locale:
                 raise PluginError(f"{file.src_uri}: static-i18n puts it in the {file.locale} edition, its folder says {page.language}")
         self._run_programs()
+        self._make_downloads(files, config)
         return files
 
     def _page(self, file) -> pages.Page:
@@ -129,6 +134,28 @@ class BookPlugin(BasePlugin[BookConfig]):
             raise PluginError(f"TensorBoard screenshot failed: {error}") from None
         self.shots = {key: taken[shot] for key, shot in wanted.items()}
 
+    def _make_downloads(self, files, config) -> None:
+        """Each chapter's notebook, script and zip, as files of the site, and its notebook as a page."""
+        for file in list(files.documentation_pages()):
+            model = self._page(file)
+            if not model.is_chapter:
+                continue
+            data_page = files.get_file_from_path(f"{model.language}/{self.config.data_page}")
+            try:
+                made = notebooks.chapter_files(model, file.url, data_page.url if data_page else file.url,
+                                               config.site_url, config.site_name, self.snippets, self.results)
+            except (notebooks.NotebookError, runner.SnippetError) as error:
+                raise PluginError(f"{model.src_uri}: cannot make the chapter's notebook and script: {error}") from None
+            self.downloads[file.src_uri] = made
+            notebook_url, script_url, zip_url = notebooks.download_urls(model.language, model.name)
+            files.append(File.generated(config, notebook_url, content=made.notebook))
+            files.append(File.generated(config, script_url, content=made.script))
+            if made.support:
+                files.append(File.generated(config, zip_url, content=made.zip(Path(notebook_url).name, Path(script_url).name)))
+            notebook_page = notebook_pages.page_file(config, model.language, model.name, made.notebook)
+            self.notebook_pages[notebook_page.src_uri] = model
+            files.append(notebook_page)
+
     # ------------------------------------------------------------------ the reading order
 
     @event_priority(-110)  # after static-i18n has translated the section titles
@@ -148,7 +175,16 @@ class BookPlugin(BasePlugin[BookConfig]):
 
     # ------------------------------------------------------------------ each page's Markdown
 
+    @event_priority(-10)  # after mkdocs-jupyter has given a notebook page its renderer
+    def on_pre_page(self, page, config, files):
+        if page.file.src_uri in self.notebook_pages:
+            settings = config.plugins["mkdocs-jupyter"].config
+            notebook_pages.remember_rendering(page, dict(settings))
+        return page
+
     def on_page_markdown(self, markdown, page, config, files):
+        if page.file.src_uri in self.notebook_pages:
+            return markdown  # mkdocs-jupyter renders the notebook itself
         model = self._page(page.file)
         if markdown.rstrip("\n") != model.markdown.rstrip("\n"):
             raise PluginError(f"{model.src_uri}: another plugin changed the page before the book read it")
@@ -157,7 +193,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         except (outputs.OutputError, runner.SnippetError) as error:
             raise PluginError(f"{model.src_uri}: {error}") from None
         if model.is_chapter:
-            markdown = self._chapter_box(markdown, model, page, config)
+            markdown = self._chapter_box(markdown, model, page, config, files)
         markdown = outputs.standin_notice(markdown, model, self.results, self.snippets, self.config.data_page)
         if model.language == "zh":
             markdown = outputs.join_cjk_lines(markdown)
@@ -170,21 +206,20 @@ class BookPlugin(BasePlugin[BookConfig]):
                 page.meta["last_updated"] = page.update_date = date
         return markdown
 
-    def _chapter_box(self, markdown: str, model: pages.Page, page, config) -> str:
-        """The chapter's box: its title, the run time of its programs and its two downloads."""
-        try:
-            made = notebooks.chapter_files(model, page.url, config.site_url, config.site_name, self.snippets, self.results)
-        except (notebooks.NotebookError, runner.SnippetError) as error:
-            raise PluginError(f"{model.src_uri}: cannot make the chapter's notebook and script: {error}") from None
-        urls = notebooks.download_urls(model.language, model.name)
-        for url, content in zip(urls, (made.notebook, made.script)):
-            destination = Path(config.site_dir) / url
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_text(content, encoding="utf-8")
-        notebook_href, script_href = (get_relative_url(url, page.url) for url in urls)
+    def _chapter_box(self, markdown: str, model: pages.Page, page, config, files) -> str:
+        """The chapter's box: its title, the run time of its programs, its downloads and its notebook page."""
+        made = self.downloads[page.file.src_uri]
+        notebook_url, script_url, zip_url = notebooks.download_urls(model.language, model.name)
+        if made.support:
+            downloads = chapters.zip_line(model.language, get_relative_url(zip_url, page.url), list(made.support))
+        else:
+            downloads = chapters.download_line(model.language, get_relative_url(notebook_url, page.url),
+                                               get_relative_url(script_url, page.url))
+        notebook_page = files.get_file_from_path(notebook_pages.src_uri(model.language, model.name))
+        downloads += " · " + chapters.view_link(model.language, get_relative_url(notebook_page.url, page.url))
         return chapters.complete_box(markdown, model, [
             chapters.run_time_line(model.language, made.runs) + "\n    { .chapter-run-time }",
-            chapters.download_line(model.language, notebook_href, script_href) + "\n    { .chapter-downloads }",
+            downloads + "\n    { .chapter-downloads }",
         ])
 
     def _is_glossary_page(self, model: pages.Page) -> bool:
@@ -205,6 +240,8 @@ class BookPlugin(BasePlugin[BookConfig]):
     # ------------------------------------------------------------------ each page's HTML
 
     def on_page_content(self, html, page, config, files):
+        if page.file.src_uri in self.notebook_pages:
+            return self._notebook_page_content(html, page, config, files)
         model = self._page(page.file)
         try:
             html = outputs.publish_run_files(html, page, self.results, self.shots, self.snippets, Path(config.site_dir))
@@ -221,12 +258,27 @@ class BookPlugin(BasePlugin[BookConfig]):
         return build_cache.remembered("glossary", page.file.src_uri, inputs,
                                       lambda: glossary.mark_first_uses(html, self.matchers[model.language], link)[0])
 
+    def _notebook_page_content(self, html, page, config, files) -> str:
+        model = self.notebook_pages[page.file.src_uri]
+        page.meta["search"] = {"exclude": True}  # the chapter's page is what search finds
+        chapter = files.get_file_from_path(model.src_uri)
+        download = notebooks.download_urls(model.language, model.name)[2 if self.downloads[chapter.src_uri].support else 0]
+        links = {"download": get_relative_url(download, page.url), "chapter": get_relative_url(chapter.url, page.url)}
+        notebook_url = notebooks.download_urls(model.language, model.name)[0]
+        return notebook_pages.lighter(html, Path(config.site_dir), page.url, model.language, links, notebook_url)
+
     # ------------------------------------------------------------------ the finished site
 
     def on_env(self, env, config, files):
         return build_cache.compiled_templates(env)
 
     def on_post_page(self, output, page, config):
+        if page.file.src_uri in self.notebook_pages:
+            model = self.notebook_pages[page.file.src_uri]
+            output = publishing.language_links(output, config.site_url, {
+                language: notebook_pages.src_uri(language, model.name).removesuffix(".ipynb") + "/"
+                for language in pages.LANGUAGES})
+            return publishing.finish_page(output, model.language)
         return publishing.finish_page(output, self._page(page.file).language)
 
     def on_post_template(self, output, template_name, config):

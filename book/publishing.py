@@ -56,10 +56,16 @@ def finish_page(output: str, language: str) -> str:
 LANGUAGE_LINK = re.compile(r'(<a href=")[^"]*(" hreflang="(\w+)" class="md-select__link">)')
 
 
-def finish_404(output: str, site_url: str | None) -> str:
-    """The 404 page's language links lead to each edition's home instead of the last page built."""
+def language_links(output: str, site_url: str | None, targets: dict[str, str]) -> str:
+    """The page's language links lead to `targets` (language -> path from the site's root)."""
     base = urlsplit(site_url or "/").path.rstrip("/") + "/"
-    output = LANGUAGE_LINK.sub(lambda m: m.group(1) + base + edition_root(m.group(3)) + m.group(2), output)
+    return LANGUAGE_LINK.sub(lambda m: m.group(1) + base + targets.get(m.group(3), "") + m.group(2), output)
+
+
+def finish_404(output: str, site_url: str | None) -> str:
+    """The 404 page is not a page of either edition: its language links lead to each edition's home
+    instead of the last page built."""
+    output = language_links(output, site_url, {language: edition_root(language) for language in LANGUAGES})
     return HEAD_ALTERNATE.sub("", output)
 
 

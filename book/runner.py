@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from book import CACHE_DIR, REPO, forkserver, standins
+from book import CACHE_DIR, REPO, forkserver, shim, standins
 
 SNIPPETS = REPO / "snippets"
 CACHE = CACHE_DIR / "runs"
@@ -42,6 +42,8 @@ TIMEOUT_S = int(os.environ.get("BOOK_SNIPPET_TIMEOUT", "900"))
 SECTION_MARKER = re.compile(r"^\s*#\s*--8<--\s*\[(start|end):([\w-]+)\]\s*$")
 EXPECTED_ERROR = re.compile(r"^#\s*expected-error:\s*([\w.]+)\s*$", re.MULTILINE)
 ANNOTATION = re.compile(r"#\s*\((\d+)\)!?\s*$")
+# A real-data build's downloads: each program's ./dataset leads here (PYTORCH_BOOK_DATA, default data/).
+REAL_DATA = Path(os.environ.get("PYTORCH_BOOK_DATA") or REPO / "data").resolve()
 # Files under these folders are not project code: the virtual environment, caches,
 # data sets (covered by the data mode instead) and what runs write.
 _NOT_DEPENDENCIES = (".venv", ".cache", ".git", "data", "site", "logs")
@@ -151,13 +153,15 @@ def environment(snippet: Path | None = None) -> dict[str, str]:
         except metadata.PackageNotFoundError:
             return "absent"
 
+    mode = data_mode()
     return {
         "threads": str(threads_for(snippet)),
         "python": platform.python_version(),
         "torch": version("torch"),
         "torchvision": version("torchvision"),
         "accelerator": _accelerator(),
-        "data": f"stand-in {standins.version()}" if data_mode() == "standin" else "real",
+        "data": f"stand-in {standins.version()}" if mode == "standin" else f"real {REAL_DATA}",
+        "around the program": hashlib.sha256(shim.source(mode).encode()).hexdigest()[:16],
     }
 
 
@@ -284,18 +288,23 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
     workdir, record_path = scratch / "files", scratch / "record.json"
     workdir.mkdir()
     # COLUMNS: programs that wrap to the terminal (argparse's --help) print the same everywhere.
+    # PYTHONPATH: the generated sitecustomize.py (book/shim.py) and nothing else of the repository.
+    around = shim.ensure(data_mode())
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", MPLBACKEND="Agg",
-               COLUMNS="80", LINES="24", OMP_NUM_THREADS=str(threads_for(snippet)))
+               COLUMNS="80", LINES="24", OMP_NUM_THREADS=str(threads_for(snippet)), PYTHONPATH=str(around))
+    # The program finds its data in ./dataset, as a reader's program does.
     if data_mode() == "standin":
-        env["BOOK_OFFLINE"] = "1"
         with _standins_lock:
-            env["PYTORCH_BOOK_STANDIN"] = str(standins.ensure())
-        env[standins.READS_LOG] = str(scratch / "standin-reads.txt")
+            (workdir / "dataset").symlink_to(standins.ensure(), target_is_directory=True)
+        env[shim.READS_LOG] = str(scratch / "standin-reads.txt")
+    else:
+        REAL_DATA.mkdir(parents=True, exist_ok=True)
+        (workdir / "dataset").symlink_to(REAL_DATA, target_is_directory=True)
     forked = _use_forkserver()
     started = time.perf_counter()
     try:
         if forked:
-            server = _forkservers[forkserver.for_program(snippet.read_text(encoding="utf-8"))]
+            server = _forkserver(forkserver.for_program(snippet), around)
             proc = server.run([record_path, snippet], cwd=workdir, env=env, timeout=TIMEOUT_S)
         else:
             proc = subprocess.run(
@@ -340,9 +349,17 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
     return _from_saved(saved, snippet, entry, cached=False)
 
 
-_forkservers = {name: forkserver.Client(name) for name in forkserver.PRELOADS}
-for _server in _forkservers.values():
-    atexit.register(_server.close)
+_forkservers: dict[tuple[str, Path], forkserver.Client] = {}
+_forkservers_lock = threading.Lock()
+
+
+def _forkserver(preload: str, around: Path) -> forkserver.Client:
+    """The server for programs that need `preload`, started with `around` on its PYTHONPATH."""
+    with _forkservers_lock:
+        if (preload, around) not in _forkservers:
+            _forkservers[(preload, around)] = client = forkserver.Client(preload, around)
+            atexit.register(client.close)
+        return _forkservers[(preload, around)]
 
 
 def _use_forkserver() -> bool:
@@ -357,11 +374,11 @@ def _use_forkserver() -> bool:
 def _standin_reads(log: Path) -> set[str]:
     """The stand-in data sets that the run's processes noted (torchrun's workers too); the log is removed."""
     try:
-        names = set(log.read_text(encoding="utf-8").split())
+        folders = set(log.read_text(encoding="utf-8").split())
     except FileNotFoundError:
         return set()
     log.unlink()
-    return names
+    return standins.named(folders)
 
 
 def _check_outcome(snippet: Path, proc: subprocess.CompletedProcess, record: dict | None) -> None:

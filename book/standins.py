@@ -10,20 +10,16 @@ Neither set is the real thing, and pages whose output came from one say so.
   as well as it learns CIFAR-10 (roughly half right after a few epochs, and its training
   stays stable with the course's SGD settings), but the pictures have nothing else in
   common with CIFAR-10.
-  torchvision reads it with its own CIFAR10 code; the only change is that its list of
-  md5 checksums is replaced by the stand-in's (`accept_standin_checksums`), because the
-  real list can never match files made here.
+  torchvision reads it with its own CIFAR10 code; the only change is that, in a folder that
+  holds the marker file `book-standin.json`, its list of md5 checksums is replaced by the
+  stand-in's (book/shim.py), because the real list can never match files made here.
 * ants/bees stand-in: `hymenoptera_data/{train,val}/{ants,bees}/*.jpg` with the real
   counts (train: 124 ants, 121 bees; val: 70 ants, 83 bees); ants are small dark blobs
   in a row, bees yellow-and-black striped ovals.
 
-`ensure()` makes them once into .cache/standin-data (BOOK_CACHE_DIR/standin-data) (about 2 s) and again only when
-this file changes.
-
-snippets/course_data.py calls `use_in_this_process()` in every process of an offline run,
-the workers that torchrun starts included: besides accepting the checksums, each process
-then notes the stand-in data sets it reads in the file the runner names in
-BOOK_STANDIN_READS, so that a page marks every output that came from stand-in data.
+`ensure()` makes them once into .cache/standin-data (BOOK_CACHE_DIR/standin-data), laid out as a
+reader's `./dataset` folder after the course's downloads, with the marker file that says what it is
+(about 7 s), and again only when this file changes. The runner links each program's `./dataset` to it.
 """
 
 from __future__ import annotations
@@ -34,13 +30,13 @@ import json
 import os
 import pickle
 import shutil
-import sys
 from pathlib import Path
 
 from book import CACHE_DIR
+from book.shim import MARKER as MARKER_NAME
 
 ROOT = CACHE_DIR / "standin-data"
-MANIFEST = ROOT / "manifest.json"
+MARKER = ROOT / MARKER_NAME
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 ANTS_BEES = {"train": {"ants": 124, "bees": 121}, "val": {"ants": 70, "bees": 83}}
 CIFAR_FOLDER = "cifar-10-batches-py"
@@ -53,7 +49,7 @@ def version() -> str:
 
 def _current() -> bool:
     try:
-        return json.loads(MANIFEST.read_text())["version"] == version()
+        return json.loads(MARKER.read_text())["version"] == version()
     except (OSError, ValueError, KeyError):
         return False
 
@@ -76,7 +72,12 @@ def _make() -> None:
     building.mkdir(parents=True)
     checksums = _make_cifar10(building / CIFAR_FOLDER)
     _make_ants_bees(building / ANTS_BEES_FOLDER)
-    (building / "manifest.json").write_text(json.dumps({"version": version(), "cifar10_md5": checksums}, indent=1))
+    (building / MARKER_NAME).write_text(json.dumps({
+        "about": "Stand-in data made by the book's build, in the layout of a reader's ./dataset folder: "
+                 "the real formats, sizes and class names, synthetic pictures. Not CIFAR-10, not hymenoptera_data.",
+        "version": version(),
+        "cifar10_md5": checksums,
+    }, indent=1))
     shutil.rmtree(ROOT, ignore_errors=True)
     building.rename(ROOT)
 
@@ -149,43 +150,19 @@ def _make_ants_bees(folder: Path) -> None:
                 picture.save(target / f"standin_{kind[:-1]}_{split}_{i:03d}.jpg", quality=85)
 
 
-def accept_standin_checksums() -> None:
-    """Let torchvision's CIFAR10 accept the stand-in files (their md5s, not the real ones)."""
-    from torchvision.datasets import CIFAR10
-
-    checksums = json.loads(MANIFEST.read_text())["cifar10_md5"]
-    CIFAR10.train_list = [[f"data_batch_{i}", checksums[f"data_batch_{i}"]] for i in range(1, 6)]
-    CIFAR10.test_list = [["test_batch", checksums["test_batch"]]]
-    CIFAR10.meta = dict(CIFAR10.meta, md5=checksums["batches.meta"])
-
-
-READS_LOG = "BOOK_STANDIN_READS"
-
-
-def use_in_this_process() -> None:
-    """What an offline run needs in each of its processes (see the module's docstring)."""
-    accept_standin_checksums()
-    log, root = os.environ.get(READS_LOG), os.environ.get("PYTORCH_BOOK_STANDIN")
-    if not (log and root):
-        return
-    noted = set()
-
-    def note_read(event, args):
-        if event == "open" and isinstance(args[0], str) and os.path.abspath(args[0]).startswith(root + os.sep):
-            for name in set(datasets_in([args[0]], Path(root))) - noted:
-                noted.add(name)
-                with open(log, "a", encoding="utf-8") as out:
-                    out.write(name + "\n")
-
-    sys.addaudithook(note_read)
+NAMES = {CIFAR_FOLDER: "CIFAR-10", ANTS_BEES_FOLDER: "ants/bees"}
 
 
 def datasets_in(paths, root: Path = ROOT) -> list[str]:
-    """Names of the stand-in data sets among the files a program opened."""
-    names = {CIFAR_FOLDER: "CIFAR-10", ANTS_BEES_FOLDER: "ants/bees"}
-    found = set()
+    """Names of the stand-in data sets among the files a program opened (through its ./dataset link too)."""
+    root, found = Path(os.path.realpath(root)), set()
     for path in paths:
-        path = Path(os.path.abspath(path))
+        path = Path(os.path.realpath(path))
         if path.is_relative_to(root) and len(path.relative_to(root).parts) > 1:
-            found.add(names.get(path.relative_to(root).parts[0], path.relative_to(root).parts[0]))
+            found.add(NAMES.get(path.relative_to(root).parts[0], path.relative_to(root).parts[0]))
     return sorted(found)
+
+
+def named(folders) -> set[str]:
+    """The data sets' names for the folder names that book/shim.py noted."""
+    return {NAMES.get(folder, folder) for folder in folders}

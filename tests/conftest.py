@@ -11,17 +11,21 @@ the run cache for the same results.
 import contextlib
 import functools
 import http.server
+import importlib.util
 import os
 import subprocess
 import sys
+import sysconfig
 import threading
+import zipfile
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
+from matplotlib import cbook
 
-from book import offline, pages, tensorboard_shots
+from book import notebooks, offline, pages, runner, shim, standins, tensorboard_shots
 
 offline.install()  # a test that reaches another host fails, naming it
 
@@ -31,6 +35,23 @@ LANGUAGES = pages.LANGUAGES
 EDITIONS = {language: pages.read_edition(DOCS, language) for language in LANGUAGES}
 PAGES = sorted(EDITIONS[LANGUAGES[0]])  # page names, the same in every edition: "convolution", "index", ...
 CHAPTERS = [name for name in PAGES if EDITIONS[LANGUAGES[0]][name].is_chapter]
+
+
+def program(name: str):
+    """A program of snippets/ loaded as a module, its folder first on the path as when it runs
+    (its `if __name__ == "__main__":` part does not run). Programs are not a package to import."""
+    path = runner.SNIPPETS / name
+    spec = importlib.util.spec_from_file_location(f"program_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(path.parent))
+    return module
+
+
+PHOTO = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # the photo the programs use
 
 
 def page_path(language: str, name: str) -> str:
@@ -120,6 +141,53 @@ def base_url(site):
     """The built site served on 127.0.0.1 (pytest-playwright's pages open paths under it)."""
     with serving(site) as url:
         yield url
+
+
+# ---------------------------------------------------------------- a reader's machine
+
+
+@pytest.fixture(scope="session")
+def reader_python(tmp_path_factory) -> Path:
+    """A Python like a reader's: a virtual environment that sees the packages the book names for
+    readers (through a .pth file naming this environment's site-packages, whose own .pth files, the
+    book's editable install among them, are not read) and nothing of this repository."""
+    venv = tmp_path_factory.mktemp("reader") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site_packages = next(venv.glob("lib/python*/site-packages"))
+    (site_packages / "packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    python = venv / "bin" / "python"
+    for name in ("torch", "torchvision", "tensorboard", "matplotlib"):
+        found = subprocess.run([python, "-c", f"import {name}"], cwd=venv, env=reader_environment(),
+                               capture_output=True, text=True)
+        assert found.returncode == 0, f"the reader's Python cannot import {name}: {found.stderr[-500:]}"
+    for name in ("book", "snippets"):
+        found = subprocess.run([python, "-c", f"import {name}"], cwd=venv, env=reader_environment(),
+                               capture_output=True, text=True)
+        assert "ModuleNotFoundError" in found.stderr, f"the reader's Python can import {name} from the repository"
+    return python
+
+
+def reader_environment(**more) -> dict[str, str]:
+    """What a reader's program runs with in the tests: no variable of the book's, offline with stand-in
+    data through the generated sitecustomize.py (book/shim.py) on PYTHONPATH, and nothing else of the book."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("BOOK_", "PYTORCH_BOOK", "PYTHON"))}
+    return dict(env, PYTHONPATH=str(shim.ensure("standin")), MPLBACKEND="Agg", PYTHONHASHSEED="0",
+                PYTHONDONTWRITEBYTECODE="1", COLUMNS="80", LINES="24", **more)
+
+
+def reader_folder(folder: Path, site: Path, language: str, chapter: str) -> Path:
+    """An empty folder holding one chapter's download (the zip unpacked, or the notebook and the
+    script) and a `dataset` folder with the stand-in data, as a reader who put it there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook_url, script_url, zip_url = notebooks.download_urls(language, chapter)
+    if (site / zip_url).is_file():
+        with zipfile.ZipFile(site / zip_url) as archive:
+            archive.extractall(folder)
+    else:
+        for url in (notebook_url, script_url):
+            (folder / Path(url).name).write_bytes((site / url).read_bytes())
+    (folder / "dataset").symlink_to(standins.ensure(), target_is_directory=True)
+    return folder
 
 
 # ---------------------------------------------------------------- the browser (pytest-playwright)

@@ -18,15 +18,19 @@ import pytest
 from conftest import EDITIONS, LANGUAGES, PAGES, html_file, page_path, screenshot, serving, soup
 
 HOMES = {language: page_path(language, "index") for language in LANGUAGES}
-# Loaded in `make test`: a page of each kind (home, chapters with figures, screenshots and formulas, glossary).
-SAMPLE = ["index", "convolution", "tensorboard", "training", "glossary"]
+# Loaded in `make test`: a page of each kind (home, chapters with figures, screenshots and formulas, glossary,
+# a notebook page with a picture).
+SAMPLE = ["index", "convolution", "tensorboard", "training", "glossary", "notebooks/validation"]
 
 
 # ---------------------------------------------------------------- the pages
 
 
 def pages_from_docs() -> list[str]:
-    return sorted(page_path(language, name) for language in LANGUAGES for name in EDITIONS[language])
+    """Every page the site should have: the pages of docs/, and each chapter's notebook page."""
+    chapters = [name for name, page in EDITIONS[LANGUAGES[0]].items() if page.is_chapter]
+    return sorted([page_path(language, name) for language in LANGUAGES for name in EDITIONS[language]]
+                  + [page_path(language, f"notebooks/{name}") for language in LANGUAGES for name in chapters])
 
 
 def pages_in_site(site: Path) -> list[str]:

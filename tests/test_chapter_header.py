@@ -3,6 +3,7 @@ and the home page's table of contents, made from the chapters' front matter."""
 
 import re
 import urllib.error
+import zipfile
 import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -10,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import nbformat
 import pytest
 
-from book import runner
+from book import notebooks, runner
 from conftest import CHAPTERS, EDITIONS, LANGUAGES, REPO, html_file, page_path, serving, soup
 
 HEADER = {
@@ -19,6 +20,8 @@ HEADER = {
         "learn": "你会学到：",
         "run_time": re.compile(r"运行本章的 (\d+) 个程序共用了 (\d+\.\d) 秒（(.+?)，构建本书时测得(，不含启动 Python、导入 torch 的时间)?）。"),
         "links": ["Notebook", "Python 脚本"],
+        "zip": "zip 压缩包",
+        "view": "在线查看 Notebook",
         "prefix": "下载本章：",
     },
     "en": {
@@ -27,6 +30,8 @@ HEADER = {
         "run_time": re.compile(r"Running the chapter's (?:(\d+) programs|program) took (\d+\.\d) s "
                                r"\((.+?), measured when the book was built(, not counting starting Python and importing torch)?\)\."),
         "links": ["notebook", "Python script"],
+        "zip": "zip",
+        "view": "view the notebook online",
         "prefix": "Download this chapter:",
     },
 }
@@ -92,16 +97,28 @@ def test_chapter_box_names_episode_lessons_run_time_and_downloads(site, chapter,
     downloads = [text for kind, text in found.paragraphs if kind == "chapter-downloads"]
     assert len(downloads) == 1 and downloads[0].startswith(header["prefix"]), f"{path}: no download line in the box"
     links = [link for kind, link in found.links if kind == "chapter-downloads"]
-    assert [link.get_text() for link in links] == header["links"], f"{path}: the download links are {links}"
+    view = links.pop()  # the last link opens the chapter's notebook as a page of the site
+    assert view.get_text() == header["view"] and not view.has_attr("download")
+    assert urlsplit(urljoin("http://book" + path, view["href"])).path == page_path(language, f"notebooks/{chapter}")
+    assert html_file(site, page_path(language, f"notebooks/{chapter}")), f"{path}: no notebook page"
     assert all(link.has_attr("download") for link in links), f"{path}: a download link lacks the download attribute"
-    notebook_file, script_file = (html_file(site, urlsplit(urljoin("http://book" + path, link["href"])).path)
-                                  for link in links)
-    assert notebook_file and notebook_file.name == f"{chapter}.{language}.ipynb", f"{path}: {links[0]} leads nowhere"
-    assert script_file and script_file.name == f"{chapter}.{language}.py", f"{path}: {links[1]} leads nowhere"
-    book = nbformat.read(notebook_file, as_version=4)
+    files = [html_file(site, urlsplit(urljoin("http://book" + path, link["href"])).path) for link in links]
+    assert all(files), f"{path}: a download link leads nowhere: {links}"
+    needed = sorted(notebooks.support_files(list(runs.values())))
+    if needed:  # the programs need files beside them: one zip holds everything
+        assert [link.get_text() for link in links] == [header["zip"]], f"{path}: the download links are {links}"
+        assert files[0].name == f"{chapter}.{language}.zip"
+        with zipfile.ZipFile(files[0]) as archive:
+            assert sorted(archive.namelist()) == sorted([f"{chapter}.{language}.ipynb", f"{chapter}.{language}.py", *needed])
+            notebook_text, script = (archive.read(f"{chapter}.{language}.{kind}").decode() for kind in ("ipynb", "py"))
+        assert all(name in downloads[0] for name in needed), f"{path}: the line does not name {needed}"
+    else:
+        assert [link.get_text() for link in links] == header["links"], f"{path}: the download links are {links}"
+        assert [file.name for file in files] == [f"{chapter}.{language}.ipynb", f"{chapter}.{language}.py"]
+        notebook_text, script = (file.read_text(encoding="utf-8") for file in files)
+    book = nbformat.reads(notebook_text, as_version=4)
     assert book.cells[0].source.startswith(f"# {model.title}\n")
-    script = script_file.read_text(encoding="utf-8")
-    compile(script, script_file.name, "exec")
+    compile(script, f"{chapter}.{language}.py", "exec")
     assert script.startswith(f"# %% [markdown]\n# # {model.title}\n")
 
 
@@ -118,7 +135,7 @@ def test_downloads_come_over_http(site):
             for language in LANGUAGES:
                 path = page_path(language, chapter)
                 for kind, link in box(site, path).links:
-                    if kind != "chapter-downloads":
+                    if kind != "chapter-downloads" or not link.has_attr("download"):
                         continue
                     url = urljoin(base + path, link["href"])
                     try:
@@ -128,7 +145,7 @@ def test_downloads_come_over_http(site):
                         pytest.fail(f"{path}: {link.get_text()} ({url}) answers {error.code}")
                     assert body == html_file(site, urlsplit(url).path).read_bytes()
                     fetched += 1
-    assert fetched == 4 * len(CHAPTERS)
+    assert fetched >= 2 * len(CHAPTERS)  # two files, or one zip, per chapter and language
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

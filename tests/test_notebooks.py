@@ -1,8 +1,10 @@
-"""Each chapter's downloads: the notebook runs from top to bottom, and so does the Python script.
+"""Each chapter's downloads run on a reader's machine: the notebook from top to bottom, and the script.
 
-The notebooks are the ones the strict build published. Each runs in a fresh Jupyter kernel in
-a folder of its own, offline and with the stand-in data, as the build runs the snippets. Two
-kernels run side by side; the longest chapters start first.
+The downloads are the ones the strict build published. Each runs in an empty folder holding just
+the download and a `dataset` folder with the stand-in data, by a Python that cannot import anything
+of this repository (conftest.reader_python), offline, with nothing of the book around it but the
+generated sitecustomize.py (book/shim.py). Notebooks run in a fresh Jupyter kernel of that Python,
+two side by side, the longest chapters first. Every program is import-checked there too.
 """
 
 import importlib.util
@@ -19,8 +21,8 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from book import notebooks, runner, standins
-from conftest import CHAPTERS, EDITIONS, LANGUAGES, REPO
+from book import notebooks, runner
+from conftest import CHAPTERS, EDITIONS, LANGUAGES, REPO, reader_environment, reader_folder
 
 CELL_TIMEOUT_S = 900
 
@@ -35,13 +37,8 @@ def chapter_module(chapter: str):
 
 
 def environment() -> dict[str, str]:
-    """What book/runner.py gives a snippet: offline, stand-in data, no windows for figures."""
-    return dict(
-        os.environ, BOOK_OFFLINE="1", PYTORCH_BOOK_STANDIN=str(standins.ensure()), MPLBACKEND="Agg",
-        PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1", COLUMNS="80", LINES="24",
-        # One thread per kernel: two kernels share two cores, and torch's extra threads only wait.
-        OMP_NUM_THREADS="1",
-    )
+    # One thread per kernel: two kernels share two cores, and torch's extra threads only wait.
+    return reader_environment(OMP_NUM_THREADS="1")
 
 
 def expected_errors(chapter: str) -> list[str]:
@@ -51,15 +48,28 @@ def expected_errors(chapter: str) -> list[str]:
     return [match.group(1) for match in found if match]
 
 
-def execute(notebook_file: Path, folder: Path) -> tuple[nbformat.NotebookNode, str | None, float]:
-    """Run a notebook in a fresh kernel; (the notebook with outputs, the unexpected error or None, seconds)."""
+def kernel_of(python: Path, folder: Path):
+    """A Jupyter kernel manager that starts `python` (the reader's) as the kernel."""
+    import json
+
+    from jupyter_client import KernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = folder / "reader"
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python (reader)", "language": "python"}), encoding="utf-8")
+    return KernelManager(kernel_name="reader", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(folder)]))
+
+
+def execute(notebook_file: Path, folder: Path, python: Path) -> tuple[nbformat.NotebookNode, str | None, float]:
+    """Run a notebook in a fresh kernel of the reader's Python, in `folder`; (the notebook with
+    outputs, the unexpected error or None, seconds)."""
     book = nbformat.read(notebook_file, as_version=4)
-    client = NotebookClient(
-        book, timeout=CELL_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(folder)}},
-        # as book/launch.py does for a snippet: reaching another host fails at once
-        extra_arguments=["--IPKernelApp.exec_lines=from book import offline; offline.install()",
-                         "--IPKernelApp.log_level=ERROR"],
-    )
+    client = NotebookClient(book, timeout=CELL_TIMEOUT_S, km=kernel_of(python, folder.parent / f"{folder.name}-kernels"),
+                            resources={"metadata": {"path": str(folder)}},
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     started = time.perf_counter()
     try:
         client.execute(env=environment())
@@ -70,7 +80,7 @@ def execute(notebook_file: Path, folder: Path) -> tuple[nbformat.NotebookNode, s
 
 
 @pytest.fixture(scope="module")
-def executed(site, request, tmp_path_factory):
+def executed(site, request, tmp_path_factory, reader_python):
     """Every chapter notebook of this test session, run two at a time; page -> future result."""
     wanted = sorted({item.callspec.params["chapter"] for item in request.session.items
                      if getattr(item, "originalname", None) == "test_notebook_runs_from_top_to_bottom"})
@@ -80,9 +90,11 @@ def executed(site, request, tmp_path_factory):
 
     pool = ThreadPoolExecutor(max_workers=2)
     started = time.perf_counter()
-    futures = {chapter: pool.submit(execute, site / notebooks.download_urls("zh", chapter)[0],
-                                    tmp_path_factory.mktemp(f"notebook-{chapter}"))
-               for chapter in sorted(wanted, key=seconds, reverse=True)}
+    futures = {}
+    for chapter in sorted(wanted, key=seconds, reverse=True):
+        folder = reader_folder(tmp_path_factory.mktemp(f"notebook-{chapter}") / "reader", site, "zh", chapter)
+        notebook_file = folder / Path(notebooks.download_urls("zh", chapter)[0]).name
+        futures[chapter] = pool.submit(execute, notebook_file, folder, reader_python)
     yield futures
     pool.shutdown(wait=True, cancel_futures=True)
     print(f"\nran {len(futures)} chapter notebooks in {time.perf_counter() - started:.0f} s")
@@ -123,15 +135,19 @@ def test_notebook_runs_from_top_to_bottom(chapter, executed):
     print(f"{chapter}: {seconds:.1f} s")
 
 
-def test_the_kernel_is_offline_and_reads_the_stand_in_data(tmp_path):
+def test_the_kernel_is_offline_and_reads_the_stand_in_data(tmp_path, reader_python):
     probe = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("from snippets.course_data import DATA_ROOT\nprint(DATA_ROOT)"),
-        nbformat.v4.new_code_cell("import socket\nsocket.getaddrinfo('pypi.org', 443)"),
+        nbformat.v4.new_code_cell("import torchvision\n"
+                                  "print(len(torchvision.datasets.CIFAR10('./dataset', train=False, download=True)))"),
+        nbformat.v4.new_code_cell("import socket\nsocket.getaddrinfo('example.com', 443)"),
     ])
-    nbformat.write(probe, tmp_path / "probe.ipynb")
-    book, failure, _ = execute(tmp_path / "probe.ipynb", tmp_path)
-    assert printed_lines(book) == [str(standins.ensure())]
-    assert failure and "OfflineError" in failure and "refused to reach pypi.org:443" in failure
+    folder = tmp_path / "reader"
+    folder.mkdir()
+    (folder / "dataset").symlink_to(__import__("book.standins").standins.ensure(), target_is_directory=True)
+    nbformat.write(probe, folder / "probe.ipynb")
+    book, failure, _ = execute(folder / "probe.ipynb", folder, reader_python)
+    assert printed_lines(book) == ["10000"]
+    assert failure and "OfflineError" in failure and "refused to reach example.com:443" in failure
 
 
 # ---------------------------------------------------------------- what the notebooks hold
@@ -184,16 +200,22 @@ def test_an_error_on_purpose_stops_its_cell_and_only_that_cell(site):
 # ---------------------------------------------------------------- the scripts
 
 
+def run_script(site: Path, folder: Path, python: Path, language: str, chapter: str) -> subprocess.CompletedProcess:
+    """The chapter's script, run by the reader's Python in an empty folder that holds the chapter's download."""
+    folder = reader_folder(folder, site, language, chapter)
+    script = folder / Path(notebooks.download_urls(language, chapter)[1]).name
+    return subprocess.run([str(python), script.name], cwd=folder, env=environment(),
+                          capture_output=True, text=True, timeout=900)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter, language, printed, error", [
     ("reading-projects", "zh", "usage: train.py [-h] --dataroot DATAROOT [--name NAME]", None),
     ("linear-layers", "en", "torch.Size([196608])",
      "RuntimeError: mat1 and mat2 shapes cannot be multiplied (1x49152 and 196608x10)"),
 ], ids=["reading-projects-zh", "linear-layers-en"])
-def test_script_runs_every_program_of_its_chapter(site, tmp_path, chapter, language, printed, error):
-    script = site / notebooks.download_urls(language, chapter)[1]
-    result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=environment(),
-                            capture_output=True, text=True, timeout=600)
+def test_script_runs_every_program_of_its_chapter(site, tmp_path, reader_python, chapter, language, printed, error):
+    result = run_script(site, tmp_path / "reader", reader_python, language, chapter)
     assert result.returncode == 0, result.stderr[-3000:]
     assert printed in result.stdout.splitlines()
     if error:
@@ -205,11 +227,66 @@ def test_script_runs_every_program_of_its_chapter(site, tmp_path, chapter, langu
         assert "Traceback" not in result.stderr, result.stderr[-3000:]
 
 
+def check_script(site: Path, folder: Path, python: Path, chapter: str) -> None:
+    result = run_script(site, folder, python, "zh", chapter)
+    assert result.returncode == 0, f"{chapter}.zh.py failed on a reader's machine:\n{result.stderr[-3000:]}"
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    for expected in chapter_module(chapter).NOTEBOOK_PRINTS:
+        if isinstance(expected, str):
+            assert expected in lines, f"{chapter}: the script never printed {expected!r}"
+        else:
+            assert any(expected.fullmatch(line) for line in lines), f"{chapter}: no printed line matches {expected.pattern}"
+
+
+# `make test` runs three chapters' scripts as a reader would: one without data, one reading the
+# ants and bees, one whose download is a zip with a model file; `make check` runs them all.
+SAMPLED = ["convolution", "dataset", "sequential"]
+
+
+@pytest.mark.parametrize("chapter", SAMPLED)
+def test_a_sampled_chapter_script_runs_on_a_readers_machine(site, tmp_path, reader_python, chapter):
+    check_script(site, tmp_path / "reader", reader_python, chapter)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", [c for c in CHAPTERS if c not in SAMPLED])
+def test_every_chapter_script_runs_on_a_readers_machine(site, tmp_path, reader_python, chapter):
+    check_script(site, tmp_path / "reader", reader_python, chapter)
+
+
+IMPORTS_RESOLVE = """
+import ast, importlib.util, json, sys
+from pathlib import Path
+missing = {}
+for name in sys.argv[1:]:
+    path = Path(name)
+    sys.path.insert(0, str(path.parent))
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+            [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else []
+        for module in names:
+            if importlib.util.find_spec(module.split(".")[0]) is None:
+                missing.setdefault(name, []).append(module)
+    sys.path.pop(0)
+print(json.dumps(missing))
+"""
+
+
+def test_every_program_imports_only_what_a_reader_has(tmp_path, reader_python):
+    programs = sorted(str(path) for path in runner.SNIPPETS.rglob("*.py"))
+    assert len(programs) > 60
+    result = subprocess.run([str(reader_python), "-c", IMPORTS_RESOLVE, *programs], cwd=tmp_path,
+                            env=environment(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    missing = __import__("json").loads(result.stdout)
+    assert missing == {}, f"imports a reader's Python cannot resolve: {missing}"
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_script_has_the_cells_of_the_notebook(chapter, site):
     import jupytext
 
-    notebook_file, script_file = (site / url for url in notebooks.download_urls("zh", chapter))
+    notebook_file, script_file = (site / url for url in notebooks.download_urls("zh", chapter)[:2])
     book = nbformat.read(notebook_file, as_version=4)
     script = jupytext.read(script_file, fmt=notebooks.PERCENT)
     assert [c.cell_type for c in script.cells] == [c.cell_type for c in book.cells]

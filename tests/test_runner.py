@@ -227,7 +227,7 @@ def test_the_fork_server_ends_with_the_program_that_started_it(tmp_path):
 
     snippet = write(tmp_path / "tiny.py", "import torch\nprint(1)\n")
     script = (f"import os\nfrom book import runner\nrunner.CACHE = __import__('pathlib').Path({str(tmp_path / 'c')!r})\n"
-              f"runner.run({str(snippet)!r})\nprint(runner._forkservers['torch']._proc.pid, flush=True)\nos._exit(0)\n")
+              f"runner.run({str(snippet)!r})\nprint(next(c for (preload, _), c in runner._forkservers.items() if preload == 'torch')._proc.pid, flush=True)\nos._exit(0)\n")
     started = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
                              env={**__import__("os").environ, "BOOK_FORKSERVER": "1"})
     server = int(started.stdout.split()[-1])

@@ -62,7 +62,7 @@ def test_the_files_are_mostly_parameters_and_way_2_is_a_little_smaller():
 
 def test_a_class_from_a_module_is_found_by_a_fresh_process():
     assert run(BOTH).output("fresh-process") == (
-        "exit code: 0\n<class 'snippets.sequential.cifar10_model.Tudui'>\n"
+        "exit code: 0\n<class 'model.Tudui'>\n"
     )
 
 
@@ -88,4 +88,4 @@ def test_torch_load_refuses_a_whole_model_by_default():
         "`False` to `True`. Re-running `torch.load` with `weights_only` set to `False` will likely succeed, but it "
         "can result in arbitrary code execution. Do it only if you got the file from a trusted source."
     )
-    assert "GLOBAL snippets.sequential.cifar10_model.Tudui was not an allowed global by default." in lines[3]
+    assert "GLOBAL model.Tudui was not an allowed global by default." in lines[3]

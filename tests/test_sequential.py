@@ -4,6 +4,7 @@ from PIL import Image
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from book.runner import run
+from conftest import program
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.
@@ -38,8 +39,7 @@ def test_sequential_model_has_the_same_layers_and_gives_64_by_10():
 def test_the_two_models_compute_the_same_function():
     import torch
 
-    from snippets.sequential.cifar10_layers import Tudui as ByHand
-    from snippets.sequential.cifar10_model import Tudui
+    ByHand, Tudui = program("sequential/cifar10_layers.py").Tudui, program("sequential/cifar10_model.py").Tudui
 
     torch.manual_seed(0)
     by_hand, sequential = ByHand(), Tudui()

@@ -89,7 +89,7 @@ def test_an_image_written_at_another_time_gives_the_same_screenshot(tmp_path, mo
     from torch.utils.tensorboard import SummaryWriter
 
     monkeypatch.setattr(tensorboard_shots, "CACHE", tmp_path / "cache")
-    from snippets.course_data import PHOTO
+    from conftest import PHOTO
 
     picture = np.array(Image.open(PHOTO))[:96, :96]
     shots = []

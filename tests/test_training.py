@@ -7,7 +7,9 @@ import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from book.runner import SNIPPETS, run, threads_for
-from snippets.sequential.cifar10_model import Tudui
+from conftest import program
+
+Tudui = program("training/model.py").Tudui
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.

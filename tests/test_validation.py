@@ -11,9 +11,10 @@ from torch import nn
 
 from book import REPO
 from book.runner import run
-from snippets.course_data import PHOTO
-from snippets.sequential.cifar10_model import Tudui
-from snippets.validation.classify_image import CLASSES
+from conftest import PHOTO, program
+
+Tudui = program("training/model.py").Tudui
+CLASSES = program("validation/classify_image.py").CLASSES
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.

@@ -2,9 +2,8 @@ import os
 
 from PIL import Image
 
-from snippets.course_data import DATA_ROOT
 
-train_dir = os.path.join(DATA_ROOT, "hymenoptera_data", "train")
+train_dir = os.path.join("dataset", "hymenoptera_data", "train")
 for label in ["ants", "bees"]:
     print(label, len(os.listdir(os.path.join(train_dir, label))))
 

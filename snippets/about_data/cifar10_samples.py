@@ -2,12 +2,11 @@
 import torchvision
 from torchvision.utils import save_image
 
-from snippets.course_data import DATA_ROOT
 
 to_tensor = torchvision.transforms.ToTensor()
-train_set = torchvision.datasets.CIFAR10(DATA_ROOT, train=True, transform=to_tensor,
+train_set = torchvision.datasets.CIFAR10("./dataset", train=True, transform=to_tensor,
                                          download=True)
-test_set = torchvision.datasets.CIFAR10(DATA_ROOT, train=False, transform=to_tensor,
+test_set = torchvision.datasets.CIFAR10("./dataset", train=False, transform=to_tensor,
                                         download=True)
 
 print(len(train_set), len(test_set))

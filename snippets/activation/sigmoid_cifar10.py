@@ -5,10 +5,9 @@ from torch.nn import ReLU, Sigmoid
 from torch.utils.data import DataLoader
 from torch.utils.tensorboard import SummaryWriter
 
-from snippets.course_data import DATA_ROOT
 
 to_tensor = torchvision.transforms.ToTensor()
-dataset = torchvision.datasets.CIFAR10(DATA_ROOT, train=False,
+dataset = torchvision.datasets.CIFAR10("./dataset", train=False,
                                        transform=to_tensor, download=True)
 dataloader = DataLoader(dataset, batch_size=64)
 

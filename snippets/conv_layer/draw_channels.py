@@ -10,8 +10,9 @@ import numpy as np
 import torch
 from PIL import Image
 from torch.nn import Conv2d
+from matplotlib import cbook
 
-from snippets.course_data import PHOTO
+PHOTO = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # a photo that comes with matplotlib
 
 torch.manual_seed(0)
 photo = Image.open(PHOTO).convert("RGB")

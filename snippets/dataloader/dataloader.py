@@ -4,11 +4,10 @@ import torchvision
 from torch.utils.data import DataLoader
 from torch.utils.tensorboard import SummaryWriter
 
-from snippets.course_data import DATA_ROOT
 
 torch.manual_seed(0)
 to_tensor = torchvision.transforms.ToTensor()
-test_data = torchvision.datasets.CIFAR10(DATA_ROOT, train=False,
+test_data = torchvision.datasets.CIFAR10("./dataset", train=False,
                                          transform=to_tensor, download=True)
 test_loader = DataLoader(dataset=test_data, batch_size=64, shuffle=True,
                          num_workers=0, drop_last=False)

@@ -4,9 +4,8 @@ import os
 from PIL import Image
 from torch.utils.data import Dataset
 
-from snippets.course_data import DATA_ROOT
 
-train_dir = os.path.join(DATA_ROOT, "hymenoptera_data", "train")
+train_dir = os.path.join("dataset", "hymenoptera_data", "train")
 
 for label in ["ants", "bees"]:
     image_dir = os.path.join(train_dir, label)

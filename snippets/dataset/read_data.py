@@ -4,7 +4,6 @@ import os
 from PIL import Image
 from torch.utils.data import Dataset
 
-from snippets.course_data import DATA_ROOT
 
 
 class MyData(Dataset):
@@ -28,7 +27,7 @@ class MyData(Dataset):
 
 
 # --8<-- [start:ants-bees]
-root_dir = os.path.join(DATA_ROOT, "hymenoptera_data", "train")
+root_dir = os.path.join("dataset", "hymenoptera_data", "train")
 ants_dataset = MyData(root_dir, "ants")
 bees_dataset = MyData(root_dir, "bees")
 print(len(ants_dataset), len(bees_dataset))

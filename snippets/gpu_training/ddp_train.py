@@ -10,9 +10,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.utils.data import DataLoader, Subset
 from torch.utils.data.distributed import DistributedSampler
 
-from snippets.course_data import DATA_ROOT
-from snippets.sequential.cifar10_model import Tudui
-
+from model import Tudui  # model.py, next to this file
 
 def log(rank, text):
     # one write per line, so that the lines of two processes never mix
@@ -42,7 +40,7 @@ log(rank, f"world size {world_size}, backend {backend}, device {device}")
 
 # --8<-- [start:data]
 to_tensor = torchvision.transforms.ToTensor()
-train_data = torchvision.datasets.CIFAR10(DATA_ROOT, train=True,
+train_data = torchvision.datasets.CIFAR10("./dataset", train=True,
                                           transform=to_tensor, download=True)
 train_data = Subset(train_data, range(128))
 sampler = DistributedSampler(train_data)
@@ -82,5 +80,6 @@ loss = loss.detach()
 dist.all_reduce(loss, op=dist.ReduceOp.AVG)
 if rank == 0:
     log(rank, f"last loss, mean over {world_size} processes: {loss.item():.4f}")
+dist.barrier()  # both processes are done before either closes its connections
 dist.destroy_process_group()
 # --8<-- [end:check]

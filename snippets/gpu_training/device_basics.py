@@ -7,7 +7,7 @@ print(torch.cuda.is_available())
 # --8<-- [end:function]
 
 # --8<-- [start:notes-bug]
-from snippets.sequential.cifar10_model import Tudui
+from model import Tudui  # model.py, next to this file
 
 tudui = Tudui()
 try:

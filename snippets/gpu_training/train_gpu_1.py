@@ -4,11 +4,10 @@ import torchvision
 from torch import nn
 from torch.utils.data import DataLoader
 
-from snippets.course_data import DATA_ROOT
-from snippets.sequential.cifar10_model import Tudui
+from model import Tudui  # model.py, next to this file
 
 to_tensor = torchvision.transforms.ToTensor()
-train_data = torchvision.datasets.CIFAR10(DATA_ROOT, train=True,
+train_data = torchvision.datasets.CIFAR10("./dataset", train=True,
                                           transform=to_tensor, download=True)
 train_dataloader = DataLoader(train_data, batch_size=64)
 # --8<-- [end:data]

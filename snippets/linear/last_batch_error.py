@@ -6,10 +6,9 @@ from torch import nn
 from torch.nn import Linear
 from torch.utils.data import DataLoader, Subset
 
-from snippets.course_data import DATA_ROOT
 
 dataset = torchvision.datasets.CIFAR10(
-    DATA_ROOT, train=False, download=True,
+    "./dataset", train=False, download=True,
     transform=torchvision.transforms.ToTensor(),
 )
 print(len(DataLoader(dataset, batch_size=64)))

@@ -5,10 +5,9 @@ from torch import nn
 from torch.nn import Linear
 from torch.utils.data import DataLoader
 
-from snippets.course_data import DATA_ROOT
 
 dataset = torchvision.datasets.CIFAR10(
-    DATA_ROOT, train=False, download=True,
+    "./dataset", train=False, download=True,
     transform=torchvision.transforms.ToTensor(),
 )
 dataloader = DataLoader(dataset, batch_size=64, drop_last=True)

@@ -4,12 +4,29 @@ import torchvision
 from torch import nn
 from torch.utils.data import DataLoader
 
-from snippets.course_data import DATA_ROOT
-from snippets.sequential.cifar10_model import Tudui
+
+class Tudui(nn.Module):  # the CIFAR-10 model of chapter 14
+    def __init__(self):
+        super().__init__()
+        self.model1 = nn.Sequential(
+            nn.Conv2d(3, 32, 5, padding=2),
+            nn.MaxPool2d(2),
+            nn.Conv2d(32, 32, 5, padding=2),
+            nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 5, padding=2),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(1024, 64),
+            nn.Linear(64, 10),
+        )
+
+    def forward(self, x):
+        return self.model1(x)
+
 
 torch.manual_seed(0)
 to_tensor = torchvision.transforms.ToTensor()
-dataset = torchvision.datasets.CIFAR10(DATA_ROOT, train=False, transform=to_tensor, download=True)
+dataset = torchvision.datasets.CIFAR10("./dataset", train=False, transform=to_tensor, download=True)
 dataloader = DataLoader(dataset, batch_size=1)
 
 tudui = Tudui()

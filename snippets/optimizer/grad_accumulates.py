@@ -2,7 +2,7 @@
 import torch
 from torch import nn
 
-from snippets.sequential.cifar10_model import Tudui
+from model import Tudui  # model.py, next to this file
 
 torch.manual_seed(0)
 tudui = Tudui()

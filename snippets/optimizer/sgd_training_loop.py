@@ -5,12 +5,11 @@ from torch import nn
 from torch.utils.data import DataLoader, Subset
 from torch.utils.tensorboard import SummaryWriter
 
-from snippets.course_data import DATA_ROOT
-from snippets.sequential.cifar10_model import Tudui
+from model import Tudui  # model.py, next to this file
 
 torch.manual_seed(0)
 to_tensor = torchvision.transforms.ToTensor()
-dataset = torchvision.datasets.CIFAR10(DATA_ROOT, train=False, transform=to_tensor, download=True)
+dataset = torchvision.datasets.CIFAR10("./dataset", train=False, transform=to_tensor, download=True)
 dataset = Subset(dataset, range(500))
 dataloader = DataLoader(dataset, batch_size=1)
 

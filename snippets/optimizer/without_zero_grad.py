@@ -4,11 +4,10 @@ import torchvision
 from torch import nn
 from torch.utils.data import DataLoader, Subset
 
-from snippets.course_data import DATA_ROOT
-from snippets.sequential.cifar10_model import Tudui
+from model import Tudui  # model.py, next to this file
 
 to_tensor = torchvision.transforms.ToTensor()
-dataset = torchvision.datasets.CIFAR10(DATA_ROOT, train=False, transform=to_tensor, download=True)
+dataset = torchvision.datasets.CIFAR10("./dataset", train=False, transform=to_tensor, download=True)
 dataloader = DataLoader(Subset(dataset, range(100)), batch_size=1)
 
 torch.manual_seed(0)

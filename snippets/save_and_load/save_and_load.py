@@ -4,7 +4,8 @@ import subprocess
 import sys
 
 import torch
-from snippets.sequential.cifar10_model import Tudui
+
+from model import Tudui  # model.py, next to this file
 
 tudui = Tudui()
 torch.save(tudui, "tudui_method1.pth")
@@ -38,7 +39,10 @@ print("parameters alone:", params * 4, "bytes")
 # --8<-- [end:sizes]
 
 # --8<-- [start:fresh-process]
-load_script = """
+here = os.path.dirname(os.path.abspath(__file__))  # the folder of this program, where model.py is
+load_script = f"""
+import sys
+sys.path.insert(0, {here!r})
 import torch
 model = torch.load("tudui_method1.pth", weights_only=False)
 print(type(model))

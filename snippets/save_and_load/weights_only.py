@@ -2,7 +2,8 @@
 import pickle
 
 import torch
-from snippets.sequential.cifar10_model import Tudui
+
+from model import Tudui  # model.py, next to this file
 
 torch.save(Tudui(), "tudui_method1.pth")
 

@@ -1,7 +1,9 @@
 import torch
 from torch.utils.tensorboard import SummaryWriter
 
-from snippets.sequential.cifar10_model import Tudui
+from torch import nn
+
+from cifar10_model import Tudui  # cifar10_model.py, next to this file
 
 tudui = Tudui()
 input = torch.ones((64, 3, 32, 32))

@@ -1,6 +1,7 @@
 """The course's CIFAR-10 model ("CIFAR10 quick"), written with nn.Sequential.
 
-Later chapters import it: `from snippets.sequential.cifar10_model import Tudui`.
+Later chapters write the same class into their own programs, as the course does; the training
+chapter keeps it in a file of its own, snippets/training/model.py.
 """
 
 # --8<-- [start:imports]

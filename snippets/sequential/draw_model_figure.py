@@ -9,7 +9,9 @@ import matplotlib.pyplot as plt
 import torch
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from snippets.sequential.cifar10_model import Tudui
+from torch import nn
+
+from cifar10_model import Tudui  # cifar10_model.py, next to this file
 
 tudui = Tudui()
 x = torch.ones((1, 3, 32, 32))

@@ -1,7 +1,9 @@
 # --8<-- [start:shapes]
 import torch
 
-from snippets.sequential.cifar10_model import Tudui
+from torch import nn
+
+from cifar10_model import Tudui  # cifar10_model.py, next to this file
 
 tudui = Tudui()
 x = torch.ones((64, 3, 32, 32))

@@ -1,8 +1,9 @@
 # --8<-- [start:array]
 import numpy as np
 from PIL import Image
+from matplotlib import cbook
 
-from snippets.course_data import PHOTO
+PHOTO = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # a photo that comes with matplotlib
 
 img_PIL = Image.open(PHOTO)
 img_array = np.array(img_PIL)

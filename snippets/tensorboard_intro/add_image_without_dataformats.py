@@ -2,8 +2,9 @@
 import numpy as np
 from PIL import Image
 from torch.utils.tensorboard import SummaryWriter
+from matplotlib import cbook
 
-from snippets.course_data import PHOTO
+PHOTO = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # a photo that comes with matplotlib
 
 img_array = np.array(Image.open(PHOTO))
 writer = SummaryWriter("logs")

@@ -2,11 +2,10 @@
 import torchvision
 from torch.utils.tensorboard import SummaryWriter
 
-from snippets.course_data import DATA_ROOT
 
-train_set = torchvision.datasets.CIFAR10(root=DATA_ROOT, train=True,
+train_set = torchvision.datasets.CIFAR10(root="./dataset", train=True,
                                          download=True)
-test_set = torchvision.datasets.CIFAR10(root=DATA_ROOT, train=False,
+test_set = torchvision.datasets.CIFAR10(root="./dataset", train=False,
                                         download=True)
 print(len(train_set), len(test_set))
 print(torchvision.datasets.CIFAR10.url)
@@ -26,7 +25,7 @@ print(test_set.classes[target])
 dataset_transform = torchvision.transforms.Compose([
     torchvision.transforms.ToTensor()
 ])
-test_set = torchvision.datasets.CIFAR10(root=DATA_ROOT, train=False,
+test_set = torchvision.datasets.CIFAR10(root="./dataset", train=False,
                                         transform=dataset_transform,
                                         download=True)
 img, target = test_set[0]

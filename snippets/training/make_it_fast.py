@@ -14,8 +14,7 @@ import torchvision
 from torch import nn
 from torch.utils.data import DataLoader
 
-from snippets.course_data import DATA_ROOT
-from snippets.sequential.cifar10_model import Tudui
+from model import Tudui  # model.py, next to this file
 
 ROUNDS = 4  # the pipelines take turns, and each keeps its best round
 WARMUP_STEPS = 1  # run before every timed round, not timed
@@ -127,7 +126,7 @@ if __name__ == "__main__":  # the workers of pipeline c need this on Windows and
         print(f"device: {device} ({os.cpu_count()} cores, "
               f"threads for torch: {torch.get_num_threads()})")
     to_tensor = torchvision.transforms.ToTensor()
-    train_data = torchvision.datasets.CIFAR10(DATA_ROOT, train=True,
+    train_data = torchvision.datasets.CIFAR10("./dataset", train=True,
                                               transform=to_tensor, download=True)
     torch.manual_seed(0)
     pipelines = {}  # key: (label, train_step, batches, batch_size)

@@ -7,13 +7,12 @@ from torch import nn
 from torch.utils.data import DataLoader
 from torch.utils.tensorboard import SummaryWriter
 
-from snippets.course_data import DATA_ROOT
-from snippets.sequential.cifar10_model import Tudui
+from model import Tudui  # model.py, next to this file
 
 to_tensor = torchvision.transforms.ToTensor()
-train_data = torchvision.datasets.CIFAR10(DATA_ROOT, train=True,
+train_data = torchvision.datasets.CIFAR10("./dataset", train=True,
                                           transform=to_tensor, download=True)
-test_data = torchvision.datasets.CIFAR10(DATA_ROOT, train=False,
+test_data = torchvision.datasets.CIFAR10("./dataset", train=False,
                                          transform=to_tensor, download=True)
 train_data_size = len(train_data)
 test_data_size = len(test_data)

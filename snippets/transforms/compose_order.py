@@ -2,8 +2,9 @@
 # --8<-- [start:wrong-order]
 from PIL import Image
 from torchvision import transforms
+from matplotlib import cbook
 
-from snippets.course_data import PHOTO
+PHOTO = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # a photo that comes with matplotlib
 
 img = Image.open(PHOTO)
 trans_wrong = transforms.Compose([

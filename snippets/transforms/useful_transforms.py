@@ -3,8 +3,9 @@ import torch
 from PIL import Image
 from torch.utils.tensorboard import SummaryWriter
 from torchvision import transforms
+from matplotlib import cbook
 
-from snippets.course_data import PHOTO
+PHOTO = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # a photo that comes with matplotlib
 
 img = Image.open(PHOTO)
 print(img)

@@ -3,11 +3,13 @@ import contextlib
 import sys
 
 import torch
+from matplotlib import cbook
 from torch import nn
 
-from snippets.course_data import PHOTO
-from snippets.sequential.cifar10_model import Tudui
-from snippets.validation.classify_image import main
+from classify_image import main  # classify_image.py, next to this file
+from model import Tudui  # model.py, next to this file
+
+PHOTO = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # a photo that comes with matplotlib
 
 torch.save(Tudui().state_dict(), "tudui_check.pth")
 

@@ -3,16 +3,18 @@ import shutil
 
 import torch
 import torchvision
+from matplotlib import cbook
 from PIL import Image
 from torch import nn
 from torch.utils.data import DataLoader
 
-from snippets.course_data import DATA_ROOT, PHOTO
-from snippets.sequential.cifar10_model import Tudui
-from snippets.validation.classify_image import main
+from classify_image import main  # classify_image.py, next to this file
+from model import Tudui  # model.py, next to this file
+
+PHOTO = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # a photo that comes with matplotlib
 
 to_tensor = torchvision.transforms.ToTensor()
-train_data = torchvision.datasets.CIFAR10(DATA_ROOT, train=True,
+train_data = torchvision.datasets.CIFAR10("./dataset", train=True,
                                           transform=to_tensor, download=True)
 torch.manual_seed(0)
 tudui = Tudui()

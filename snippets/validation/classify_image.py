@@ -11,7 +11,9 @@ import torch
 import torchvision
 from PIL import Image, UnidentifiedImageError
 
-from snippets.sequential.cifar10_model import Tudui
+from torch import nn
+
+from model import Tudui  # model.py, next to this file
 
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer",
            "dog", "frog", "horse", "ship", "truck"]

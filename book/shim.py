@@ -1,0 +1,150 @@
+"""The one thing the build puts around a reader's program: a generated `sitecustomize.py`.
+
+Python imports `sitecustomize` when it starts, from the first folder on PYTHONPATH that holds one.
+The runner, its fork servers, the notebook kernels of the tests and the tests of the reader's
+machine put the folder `ensure()` writes, and nothing else of the repository, on PYTHONPATH; every
+Python process a program starts inherits it. The file imports nothing of the book. In an offline
+build it holds:
+
+* the network guard (book/offline.py, copied in): reaching any host but this machine fails at
+  once and names the host;
+* stand-in data: torchvision's CIFAR10 accepts the stand-in files' checksums, but only in a
+  folder that holds the stand-in marker file (book/standins.py writes it), so a reader's real
+  data is never touched; each process notes the stand-in data sets it reads in the file named
+  by BOOK_STANDIN_READS (set by the runner for each run), so that the page marks the output.
+
+A real-data build (BOOK_DATA=real) gets a file that does nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import os
+import threading
+from pathlib import Path
+
+from book import CACHE_DIR, offline
+
+FOLDER = CACHE_DIR / "shim"
+MARKER = "book-standin.json"  # written by book/standins.py into the stand-in dataset folder
+READS_LOG = "BOOK_STANDIN_READS"
+
+
+def accept_standin_checksums(marker: str) -> None:
+    """When torchvision.datasets.cifar is imported, let CIFAR10 take the checksums of a folder's
+    stand-in marker file instead of the real ones, for that folder only."""
+    import importlib.abc
+    import json
+    import os
+    import sys
+
+    def patch(module):
+        cifar10 = module.CIFAR10
+        original = cifar10.__init__
+
+        def __init__(self, root, *args, **kwargs):
+            path = os.path.join(os.path.expanduser(os.fspath(root)), marker)
+            if os.path.isfile(path):
+                with open(path, encoding="utf-8") as file:
+                    md5 = json.load(file)["cifar10_md5"]
+                self.train_list = [[f"data_batch_{i}", md5[f"data_batch_{i}"]] for i in range(1, 6)]
+                self.test_list = [["test_batch", md5["test_batch"]]]
+                self.meta = dict(type(self).meta, md5=md5["batches.meta"])
+            original(self, root, *args, **kwargs)
+
+        cifar10.__init__ = __init__
+
+    class PatchAfterImport(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name != "torchvision.datasets.cifar":
+                return None
+            sys.meta_path.remove(self)
+            try:
+                import importlib.util
+
+                spec = importlib.util.find_spec(name)
+            finally:
+                sys.meta_path.insert(0, self)
+            if spec is None or spec.loader is None:
+                return spec
+            execute = spec.loader.exec_module
+
+            def exec_module(module):
+                execute(module)
+                patch(module)
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, PatchAfterImport())
+
+
+def note_standin_reads(marker: str, log_variable: str) -> None:
+    """Note, in the file that `log_variable` names, each stand-in data set this process reads:
+    the first folder under a folder that holds the marker file."""
+    import os
+    import sys
+
+    noted, roots = set(), {}
+
+    def standin_root(folder):
+        if folder not in roots:
+            roots[folder] = os.path.isfile(os.path.join(folder, marker))
+        return roots[folder]
+
+    def note(event, args):
+        if event != "open" or not isinstance(args[0], (str, bytes)) or not os.environ.get(log_variable):
+            return
+        path = os.fsdecode(args[0])
+        if "dataset" not in path:  # the book's programs read their data from ./dataset
+            return
+        real = os.path.realpath(path)
+        parts = real.split(os.sep)
+        for depth in range(len(parts) - 2, 0, -1):
+            root = os.sep.join(parts[:depth])
+            if root and standin_root(root):
+                name = parts[depth]
+                if name not in noted:
+                    noted.add(name)
+                    with open(os.environ[log_variable], "a", encoding="utf-8") as out:
+                        out.write(name + "\n")
+                return
+
+    sys.addaudithook(note)
+
+
+def source(mode: str) -> str:
+    """The text of sitecustomize.py for a build in `mode` ("standin" or "real")."""
+    header = ('"""Written by the book\'s build (book/shim.py) for its own runs of the programs; not part of\n'
+              'any program, and not needed on a reader\'s computer."""\n')
+    if mode == "real":
+        return header
+    return "\n\n".join([
+        header,
+        "# --- the network guard (book/offline.py) ---",
+        inspect.getsource(offline),
+        "install()",
+        "# --- stand-in data ---",
+        inspect.getsource(accept_standin_checksums),
+        inspect.getsource(note_standin_reads),
+        f"accept_standin_checksums({MARKER!r})",
+        f"note_standin_reads({MARKER!r}, {READS_LOG!r})",
+    ]) + "\n"
+
+
+_writing = threading.Lock()
+
+
+def ensure(mode: str) -> Path:
+    """The folder to put on PYTHONPATH for a build in `mode`; its file is written when missing or changed."""
+    text = source(mode)
+    folder = FOLDER / f"{mode}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+    target = folder / "sitecustomize.py"
+    with _writing:
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = folder / f"sitecustomize.{os.getpid()}.partial"  # another process may write at the same time
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(target)
+    return folder
