@@ -44,6 +44,13 @@ def test_add_image_without_dataformats_fails_as_the_page_says():
     assert shown.rstrip().endswith("TypeError: Cannot handle this data type: (1, 1, 600), |u1")
 
 
+def test_a_small_hwc_array_without_dataformats_names_its_height_as_the_channels():
+    # PIL's type key is (1, 1, channels): add_image took the first axis, the height 7, for the channels.
+    shown = runner.run("tensorboard_intro/small_array_without_dataformats.py").output("small")
+    assert shown.startswith("(7, 9, 3)\n")
+    assert shown.rstrip().endswith("TypeError: Cannot handle this data type: (1, 1, 7), |u1")
+
+
 needs_browser = pytest.mark.skipif(tensorboard_shots.chromium() is None and not os.environ.get("CI"),
                                    reason="no chromium for TensorBoard screenshots")
 
