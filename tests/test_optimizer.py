@@ -37,3 +37,18 @@ def test_the_losses_are_also_in_tensorboard():
 def test_backward_adds_to_grad_and_training_without_zero_grad_diverges():
     assert run("optimizer/grad_accumulates.py").output("accumulate") == "True\n"
     assert run("optimizer/without_zero_grad.py").output("training") == "epoch 0: summed loss nan\nepoch 1: summed loss nan\n"
+
+
+def test_zero_grad_sets_grad_to_none_unless_told_to_fill_zeros():
+    # Since torch 2.0 zero_grad() defaults to set_to_none=True; the video's debugger showed zeros.
+    result = run("optimizer/zero_grad_none.py")
+    assert result.output("none") == "torch.Size([32, 3, 5, 5])\nNone\n"
+    zeros = result.output("zeros").splitlines()
+    assert zeros[0] == "torch.Size([32, 3, 5, 5])"
+    assert "\n".join(zeros[1:]) == (
+        "tensor([[0., 0., 0., 0., 0.],\n"
+        "        [0., 0., 0., 0., 0.],\n"
+        "        [0., 0., 0., 0., 0.],\n"
+        "        [0., 0., 0., 0., 0.],\n"
+        "        [0., 0., 0., 0., 0.]])"
+    )
