@@ -19,6 +19,13 @@ def test_both_sets_load_and_the_download_address_is_torchvisions():
     )
 
 
+def test_creating_the_datasets_no_longer_prints_files_already_downloaded():
+    # The video's torchvision printed "Files already downloaded and verified" for every dataset it created.
+    result = run(SNIPPET)
+    assert "already downloaded" not in result.output()
+    assert result.output("load").splitlines()[0] == "50000 10000"  # the first thing printed is the program's own
+
+
 def test_first_test_item_is_a_32x32_picture_of_a_cat():
     assert run(SNIPPET).output("first-item") == (
         "(<PIL.Image.Image image mode=RGB size=32x32 at 0x…>, 3)\n"
