@@ -155,6 +155,20 @@ def test_the_data_page_gives_the_real_archive_and_checksum(language):
     assert torchvision.datasets.CIFAR10.tgz_md5 in page
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_data_page_gives_the_vgg16_weights_file_and_where_torch_keeps_it(language, monkeypatch):
+    page = (REPO / "docs" / language / "standin-data.md").read_text(encoding="utf-8")
+    url = torchvision.models.VGG16_Weights.DEFAULT.url
+    assert f"<{url}>" in page
+    assert f"{torchvision.models.VGG16_Weights.DEFAULT.meta['_file_size']:.0f} MB" in page
+    monkeypatch.delenv("TORCH_HOME", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    default = Path(torch.hub.get_dir(), "checkpoints", os.path.basename(url))
+    assert f"`{str(default).replace(str(Path.home()), '~')}`" in page
+    monkeypatch.setenv("TORCH_HOME", "$TORCH_HOME")
+    assert f"`{Path(torch.hub.get_dir(), 'checkpoints', os.path.basename(url))}`" in page
+
+
 @pytest.mark.slow
 def test_a_failed_ants_bees_download_names_the_address(tmp_path, reader_python):
     result = run_like_a_reader("dataset/download_ants_bees.py", tmp_path, reader_python)
