@@ -74,3 +74,11 @@ def test_figures_are_drawn_and_not_blank():
             pixels = np.asarray(picture.convert("RGB"))
             assert picture.width > 800 and picture.height > 350, name
             assert pixels.std() > 40, f"{name} looks blank"
+
+
+def test_the_same_compose_with_transforms_v2_gives_the_same_tensor():
+    assert run("transforms/transforms_v2.py").output("v2") == (
+        "torch.Size([3, 300, 256]) torch.float32\n"
+        "torch.Size([3, 300, 256]) torch.float32\n"
+        "True\n"
+    )
