@@ -26,6 +26,18 @@ def test_cross_entropy_and_the_same_value_by_hand():
     assert run(LOSSES).output("by-hand") == "tensor(1.1019)\n"
 
 
+def test_requires_grad_records_a_graph_and_backward_fills_grad():
+    result = run("loss/requires_grad.py")
+    assert result.output("graph") == (
+        "tensor(14., grad_fn=<SumBackward0>)\n"
+        "<SumBackward0 object at 0x…>\n"
+        "((<PowBackward0 object at 0x…>, 0),)\n"
+        "None\n"
+    )
+    assert result.output("backward") == "tensor([2., 4., 6.])\n"  # dy/dx = 2x at 1, 2, 3
+    assert result.output("parameters") == "False None\nTrue\n"
+
+
 def test_untrained_model_loss_is_near_log_10_and_backward_fills_grad():
     result = run("loss/backward_on_cifar10.py")
     forward = result.output("forward").splitlines()
