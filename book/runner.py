@@ -295,11 +295,11 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
     # The program finds its data in ./dataset, as a reader's program does.
     if data_mode() == "standin":
         with _standins_lock:
-            (workdir / "dataset").symlink_to(standins.ensure(), target_is_directory=True)
+            _link_folder(workdir / "dataset", standins.ensure())
         env[shim.READS_LOG] = str(scratch / "standin-reads.txt")
     else:
         REAL_DATA.mkdir(parents=True, exist_ok=True)
-        (workdir / "dataset").symlink_to(REAL_DATA, target_is_directory=True)
+        _link_folder(workdir / "dataset", REAL_DATA)
     forked = _use_forkserver()
     started = time.perf_counter()
     try:
@@ -362,10 +362,23 @@ def _forkserver(preload: str, around: Path) -> forkserver.Client:
         return _forkservers[(preload, around)]
 
 
+def _link_folder(link: Path, target: Path) -> None:
+    """`link` leads to the folder `target`: a symbolic link, or on Windows, where making one needs
+    extra rights, a directory junction."""
+    try:
+        link.symlink_to(target, target_is_directory=True)
+    except OSError:
+        if sys.platform != "win32":
+            raise
+        import _winapi
+
+        _winapi.CreateJunction(str(target), str(link))
+
+
 def _use_forkserver() -> bool:
-    """Fork each run from a process that has torch imported (the default), or start
-    `python book/launch.py` afresh each time (BOOK_FORKSERVER=0)."""
-    value = os.environ.get("BOOK_FORKSERVER", "1")
+    """Fork each run from a process that has torch imported (the default where processes can fork),
+    or start `python book/launch.py` afresh each time (BOOK_FORKSERVER=0, and on Windows)."""
+    value = os.environ.get("BOOK_FORKSERVER", "1" if hasattr(os, "fork") else "0")
     if value not in ("0", "1"):
         raise SnippetError(f"BOOK_FORKSERVER must be 0 or 1, not {value!r}")
     return value == "1"

@@ -24,7 +24,6 @@ reader's `./dataset` folder after the course's downloads, with the marker file t
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -58,9 +57,10 @@ def ensure() -> Path:
     """Make the stand-ins unless the current ones came from this very file (one process at a time)."""
     if _current():
         return ROOT
+    from filelock import FileLock  # comes with torch; works on Windows too
+
     ROOT.parent.mkdir(parents=True, exist_ok=True)
-    with open(ROOT.parent / "standin-data.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with FileLock(ROOT.parent / "standin-data.lock"):
         if not _current():
             _make()
     return ROOT

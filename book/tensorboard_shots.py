@@ -163,7 +163,7 @@ class _tensorboard:
         # "logs" when every event file is under logs/, as with SummaryWriter("logs"); else "."
         tops = {p.parent.relative_to(self.logdir).parts[:1] for p in self.logdir.rglob("events.out.tfevents.*")}
         logdir = tops.pop()[0] if len(tops) == 1 and tops != {()} else "."
-        command = [str(Path(sys.executable).with_name("tensorboard")), f"--logdir={logdir}",
+        command = [shutil.which("tensorboard", path=str(Path(sys.executable).parent)) or "tensorboard", f"--logdir={logdir}",
                    "--host", "127.0.0.1", "--port", str(port), "--reload_interval", "1"]
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(command, cwd=self.logdir, stdout=self.log, stderr=subprocess.STDOUT,
@@ -194,13 +194,20 @@ class _tensorboard:
 
     def __exit__(self, *exc) -> None:
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            self._signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+                self._signal(getattr(signal, "SIGKILL", signal.SIGTERM))
                 self.process.wait()
         self.log.close()
+
+    def _signal(self, number: int) -> None:
+        """To the server and its data server (its process group); on Windows, to the server."""
+        if hasattr(os, "killpg"):
+            os.killpg(self.process.pid, number)
+        else:
+            self.process.terminate()
 
 
 def _shoot(browser, url: str, shot: Shot, target: Path) -> None:
