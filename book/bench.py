@@ -114,9 +114,10 @@ def per_page(cache: Path) -> list[tuple[str, float, int]]:
     return rows
 
 
-def page_weights(site: Path, paths: list[str]) -> dict[str, int]:
-    """Bytes each page requests on its first load in a 1280×800 window, without scrolling, the search
-    index left out. Images further down that load lazily are not counted, as a reader would not load them yet."""
+def page_weights(site: Path, paths: list[str], apart: tuple[str, ...] = ("search_index.json",)) -> dict[str, int]:
+    """Bytes each page requests on its first load in a 1280×800 window, without scrolling, requests whose
+    address contains `apart` left out (the search index, by default). Images further down that load lazily
+    are not counted, as a reader would not load them yet."""
     import http.server
     import threading
     from functools import partial
@@ -140,7 +141,7 @@ def page_weights(site: Path, paths: list[str]) -> dict[str, int]:
                 page = context.new_page()
                 sizes = []
                 page.on("requestfinished", lambda request: sizes.append(
-                    0 if request.url.endswith("search_index.json") else request.sizes()["responseBodySize"]))
+                    0 if any(part in request.url for part in apart) else request.sizes()["responseBodySize"]))
                 page.goto(base + path, wait_until="networkidle")
                 page.wait_for_timeout(300)
                 weights[path] = sum(sizes)
@@ -164,6 +165,12 @@ def weight_rows(site: Path) -> list[str]:
     rows = [f"| Heaviest chapter page ({heaviest}) | {weights[heaviest] / 1000:.0f} KB | ≤ 600 KB |",
             f"| Median chapter page | {sorted(weights.values())[len(weights) // 2] / 1000:.0f} KB | ≤ 600 KB |"]
     rows += [f"| {path} | {weights[path] / 1000:.0f} KB | |" for path in ("/convolution/", "/en/convolution/", "/")]
+    notebooks = [f"/notebooks/{name}/" for name in chapters] + [f"/en/notebooks/{name}/" for name in chapters]
+    alone = page_weights(site, notebooks)
+    shared = page_weights(site, notebooks, apart=("search_index.json", "/assets/notebook."))
+    heavy = max(shared, key=shared.get)
+    rows += [f"| Heaviest notebook page ({heavy}), shared notebook stylesheet apart | {shared[heavy] / 1000:.0f} KB | ≤ 600 KB |",
+             f"| The same page with the shared stylesheet (loaded once, then cached) | {alone[heavy] / 1000:.0f} KB | |"]
     rows += [f"| Search index `{name}` (loaded with the first page) | {size / 1000:.0f} KB | |"
              for name, size in search_indexes(site).items()]
     return rows
