@@ -345,14 +345,17 @@ def download_urls(language: str, stem: str) -> tuple[str, str, str]:
 
 
 def support_files(runs: list[runner.Run]) -> dict[str, Path]:
-    """Files of the chapter's own folder that its programs need beside them (a model.py they import,
-    a program they run): file name -> path. The build recorded them among each run's dependencies."""
+    """Files the chapter's programs need beside them: file name -> path. Files of their own folder
+    (a model.py they import, a program they run), which the build recorded among each run's
+    dependencies, and files handed to them from another chapter's run (a checkpoint)."""
     found = {}
     for run in runs:
         for name in run.dependencies:
             path = runner.REPO / name
             if path.parent == run.snippet.parent and path != run.snippet:
                 found.setdefault(path.name, path)
+        for name in run.handed:
+            found.setdefault(name, run.files / name)
     return dict(sorted(found.items()))
 
 

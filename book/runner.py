@@ -98,6 +98,7 @@ class Run:
     dependencies: list[str]
     standin_data: list[str]
     forked: bool = False  # from the fork server: torch was already imported when the timing began
+    handed: dict[str, str] = field(default_factory=dict)  # files another program's run wrote -> their sha256
     cached: bool = False
     _sections: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
@@ -223,8 +224,32 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _hand_offs_declared() -> dict[str, list[str]]:
+    import tomllib
+
+    with open(REPO / "pyproject.toml", "rb") as file:
+        return tomllib.load(file).get("tool", {}).get("book", {}).get("hand-offs", {})
+
+
+HAND_OFFS = _hand_offs_declared()
+
+
+def handed_to(snippet: Path) -> dict[str, Path]:
+    """Files a program finds in its working folder that another program's run wrote, as in the course's
+    one project folder (pyproject.toml, [tool.book.hand-offs]): file name -> the file in that run.
+    The other program is run first (or taken from the cache)."""
+    found = {}
+    for spec in HAND_OFFS.get(snippet.parent.name, []):
+        program, _, file = spec.partition(":")
+        if _resolve(program) == snippet:
+            continue
+        found[Path(file).name] = run(program).file(file)
+    return found
+
+
 def _key(snippet: Path) -> str:
     parts = [display(snippet), _sha(snippet), _sha(LAUNCHER), _sha(FORKSERVER), _sha(Path(__file__)), json.dumps(environment(snippet), sort_keys=True)]
+    parts += [f"{name} {_sha(path)}" for name, path in sorted(handed_to(snippet).items())]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
 
@@ -268,15 +293,30 @@ def _from_saved(saved: dict, snippet: Path, entry: Path, cached: bool) -> Run:
         dependencies=sorted(saved["dependencies"]),
         standin_data=saved["standin_data"],
         forked=saved.get("forked", False),
+        handed=saved.get("handed", {}),
         cached=cached,
         _sections=sections(snippet),
     )
 
 
+_running: dict[Path, threading.Lock] = {}
+_running_lock = threading.Lock()
+
+
 def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
-    """Run one snippet (a path, or a name relative to snippets/) or take its cached result."""
+    """Run one snippet (a path, or a name relative to snippets/) or take its cached result.
+    The same program never runs twice at once in this process: a second caller waits and
+    then finds the first one's result in the cache."""
     snippet = _resolve(snippet)
+    with _running_lock:
+        lock = _running.setdefault(snippet, threading.Lock())
+    with lock:
+        return _run(snippet, use_cache)
+
+
+def _run(snippet: Path, use_cache: bool) -> Run:
     sections(snippet)  # malformed markers fail before anything runs
+    handed = handed_to(snippet)
     entry = _entry_dir(snippet)
     if use_cache:
         cached = _load(entry, snippet)
@@ -287,6 +327,8 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
     scratch = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE))
     workdir, record_path = scratch / "files", scratch / "record.json"
     workdir.mkdir()
+    for name, source in handed.items():
+        shutil.copyfile(source, workdir / name)
     # COLUMNS: programs that wrap to the terminal (argparse's --help) print the same everywhere.
     # PYTHONPATH: the generated sitecustomize.py (book/shim.py) and nothing else of the repository.
     around = shim.ensure(data_mode())
@@ -337,6 +379,7 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
         "environment": environment(snippet),
         "dependencies": {display(p): _sha(p) for p in sorted(opened) if _is_dependency(p, snippet)},
         "standin_data": sorted(set(standins.datasets_in(opened)) | _standin_reads(scratch / "standin-reads.txt")),
+        "handed": {name: _sha(source) for name, source in sorted(handed.items())},
     }
     (scratch / "run.json").write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
     record_path.unlink()
@@ -440,8 +483,10 @@ def run_many(snippets, *, jobs: int | None = None, use_cache: bool = True) -> tu
             failures[path] = str(error)
 
     alone = [path for path in paths if times_itself(path)]
+    later = [path for path in paths if path not in alone and HAND_OFFS.get(path.parent.name)]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(one, [path for path in paths if path not in alone]))
+        list(pool.map(one, [path for path in paths if path not in alone and path not in later]))
+        list(pool.map(one, later))  # after the runs whose files they are handed
     for path in alone:
         one(path)
     return results, failures

@@ -45,27 +45,29 @@ def test_device_is_picked_by_availability():
     assert run(TRAIN).output("model") == f"device: {expected}\n"
 
 
-def test_three_short_epochs_are_printed_one_line_each():
+def test_three_whole_epochs_are_printed_one_line_each():
     text = run(TRAIN).output("loop")
     assert [n for n, *_ in epochs()] == [1, 2, 3]
     assert text.count("\n") == 4  # three epoch lines and the list of checkpoints
 
 
-def test_losses_fall_every_epoch():
+def test_training_loss_falls_every_epoch_and_the_test_loss_by_the_end():
     found = epochs()
     train_losses = [train for _, train, _, _ in found]
     test_losses = [test for _, _, test, _ in found]
     assert all(b < a for a, b in zip(train_losses, train_losses[1:])), train_losses
-    assert all(b < a for a, b in zip(test_losses, test_losses[1:])), test_losses
-    # An untrained 10-class model starts near ln(10) = 2.3026 per batch; 10 test batches are summed.
-    assert 2.25 < train_losses[0] < 2.35
-    assert 22.5 < test_losses[0] < 23.5
+    assert test_losses[-1] < test_losses[0], test_losses
+    # below ln(10) = 2.3026, the loss of a model that guesses, already on average over the first epoch
+    assert train_losses[0] < 2.3
+    # the test loss is summed over the test set's 157 batches
+    assert 157 * 1.0 < test_losses[0] < 157 * 2.3
 
 
-def test_accuracy_is_still_near_chance_after_150_steps():
-    # What the page says: 150 steps are the flat start of the course's first epoch of 782.
+def test_the_model_learns_at_about_the_courses_pace():
+    # CIFAR-10 with the course's settings: 0.27–0.29 after the first epoch, more with each epoch.
     accuracies = [acc for *_, acc in epochs()]
-    assert all(0.05 <= acc <= 0.2 for acc in accuracies), accuracies
+    assert 0.22 <= accuracies[0] <= 0.40, accuracies
+    assert accuracies[-1] >= 0.25 and accuracies[-1] > accuracies[0] + 0.05, accuracies
 
 
 def test_one_state_dict_checkpoint_per_epoch():
@@ -82,7 +84,7 @@ def test_tensorboard_has_the_train_loss_and_the_test_results():
     result = run(TRAIN)
     events = EventAccumulator(str(result.files / "logs"))
     events.Reload()
-    assert [p.step for p in events.Scalars("train_loss")] == list(range(10, 151, 10))
+    assert [p.step for p in events.Scalars("train_loss")] == list(range(100, 3 * 782 + 1, 100))
     printed = epochs()
     for tag, column in (("test_loss", 2), ("test_accuracy", 3)):
         logged = [(p.step, p.value) for p in events.Scalars(tag)]
@@ -94,35 +96,44 @@ def test_tensorboard_has_the_train_loss_and_the_test_results():
 
 FAST = "training/make_it_fast.py"
 FAST_PATH = SNIPPETS / FAST
-PIPELINE_ROW = re.compile(r"^(?:([a-f])\.|(ceiling):) (.+?) +(\d+) +(?:failed|(\d+) +(\d+\.\d\d)×)$", re.MULTILINE)
-TO_CEILING = re.compile(r"^([a-f]), the (course|fastest) pipeline: (\d+)% of the ceiling$", re.MULTILINE)
+PIPELINE_ROW = re.compile(r"^([a-f])\. (.+?) +(\d+) +(?:failed|(\d+) +(\d+\.\d\d)× +(\d+)%)$", re.MULTILINE)
 CHANGE = re.compile(r"^([a-f]) vs ([a-f])  (.+?) +(\d+\.\d\d)×  (faster|slower|about the same)$", re.MULTILINE)
-NOISE = re.compile(r"^timing noise: the ceiling's rounds ran at ([\d ]+) img/s$", re.MULTILINE)
+NOISE = re.compile(r"^timing noise: compute only, batch 64, round by round: ([\d ]+) img/s$", re.MULTILINE)
+IN_MEMORY, PIL_PER_IMAGE = ("b", "d", "e", "f"), ("a", "c")
 
 
 def speed_table(text):
-    """key -> (label, batch size, images per second or None when it failed, printed ratio to a)."""
+    """key -> (label, batch size, images per second or None when it failed, ratio to a, share of compute-only)."""
     return {
-        letter or ceiling: (label, int(batch), int(rate) if rate else None, float(vs_a) if vs_a else None)
-        for letter, ceiling, label, batch, rate, vs_a in PIPELINE_ROW.findall(text)
+        key: (label, int(batch), int(rate) if rate else None, float(vs_a) if vs_a else None,
+              int(share) / 100 if share else None)
+        for key, label, batch, rate, vs_a, share in PIPELINE_ROW.findall(text)
     }
 
 
 def measured_rates(text):
-    return {key: rate for key, (_, _, rate, _) in speed_table(text).items() if rate is not None}
+    return {key: rate for key, (_, _, rate, _, _) in speed_table(text).items() if rate is not None}
 
 
-def test_speed_table_has_every_pipeline_the_ceiling_and_positive_rates():
+def test_speed_table_has_every_pipeline_and_positive_rates():
     table = speed_table(run(FAST).output("race"))
-    assert list(table) == ["a", "b", "c", "d", "e", "f", "ceiling"]
-    assert {key: batch for key, (_, batch, _, _) in table.items()} == {
-        "a": 64, "b": 64, "c": 64, "d": 256, "e": 64, "f": 64, "ceiling": 64}
-    failed = [key for key, (_, _, rate, _) in table.items() if rate is None]
+    assert list(table) == ["a", "b", "c", "d", "e", "f"]
+    assert {key: batch for key, (_, batch, _, _, _) in table.items()} == {"a": 64, "b": 64, "c": 64, "d": 256, "e": 64, "f": 64}
+    failed = [key for key, (_, _, rate, _, _) in table.items() if rate is None]
     # Only torch.compile may fail (no compiler, unsupported platform), and then it says why.
     assert failed in ([], ["f"])
     if failed:
         assert run(FAST).output("compile").startswith("torch.compile failed: ")
     assert all(rate > 0 for rate in measured_rates(run(FAST).output("race")).values())
+
+
+def test_what_the_page_says_about_the_shares_of_compute_only_speed_holds_in_the_output():
+    # The page: pipelines with the tensors in memory run at about their compute-only speed; the
+    # ones that make every batch from PIL images (a, c) reach less of theirs than b does.
+    table = speed_table(run(FAST).output("race"))
+    share = {key: row[4] for key, row in table.items() if row[4] is not None}
+    assert all(0.9 <= share[key] <= 1.1 for key in IN_MEMORY if key in share), share
+    assert all(share[key] < share["b"] for key in PIL_PER_IMAGE), share
 
 
 def agrees(printed, rate, other, rounded_to):
@@ -134,15 +145,9 @@ def agrees(printed, rate, other, rounded_to):
 def test_printed_ratios_agree_with_the_printed_rates():
     text = run(FAST).output("race")
     table, rates = speed_table(text), measured_rates(text)
-    for key, (_, _, rate, vs_a) in table.items():
+    for key, (_, _, rate, vs_a, _) in table.items():
         if rate is not None:
             assert agrees(vs_a, rate, rates["a"], 0.01), (key, vs_a)
-    pipelines = {key: rate for key, rate in rates.items() if key != "ceiling"}
-    to_ceiling = {kind: (key, int(percent)) for key, kind, percent in TO_CEILING.findall(text)}
-    assert to_ceiling["course"][0] == "a"
-    assert pipelines[to_ceiling["fastest"][0]] == max(pipelines.values())
-    for key, percent in to_ceiling.values():
-        assert agrees(percent / 100, rates[key], rates["ceiling"], 0.01), (key, percent)
     changes = CHANGE.findall(text)
     assert [(new, old) for new, old, *_ in changes] == [
         (new, old) for new, old in [("b", "a"), ("c", "a"), ("d", "b"), ("e", "b"), ("f", "b")] if new in rates]
@@ -152,11 +157,10 @@ def test_printed_ratios_agree_with_the_printed_rates():
         assert verdict == expected, (new, old, ratio, verdict)
 
 
-def test_timing_noise_lists_the_ceilings_rounds():
+def test_timing_noise_lists_the_rounds_of_the_courses_compute_only_timing():
     text = run(FAST).output("race")
     rounds = [int(rate) for rate in NOISE.search(text).group(1).split()]
-    assert len(rounds) == 4
-    assert min(rounds) > 0 and max(rounds) == measured_rates(text)["ceiling"]
+    assert len(rounds) == 5 and min(rounds) > 0
 
 
 def test_in_memory_batches_are_the_batches_totensor_gives():
@@ -165,6 +169,7 @@ def test_in_memory_batches_are_the_batches_totensor_gives():
         "same first batch as ToTensor gives: True\n"
     )
     assert run(FAST).output("channels-last") == "batches are channels_last: True\n"
+    assert run(FAST).output("compute-only") == ""
 
 
 def test_device_workers_and_compile_time_are_reported():

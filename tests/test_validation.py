@@ -1,5 +1,6 @@
 """Chapter 21 · 完整的模型验证: classify one image file with a saved state_dict, from the command line."""
 
+import hashlib
 import re
 import subprocess
 import sys
@@ -39,16 +40,9 @@ HELP = (
     "  -h, --help            show this help message and exit\n"
     "  --image IMAGE         the image file\n"
     "  --checkpoint CHECKPOINT\n"
-    "                        a state_dict of Tudui saved with torch.save\n"
+    "                        a state_dict of Tudui saved with torch.save, e.g.\n"
+    "                        tudui_2.pth\n"
 )
-SIZE_MISMATCH = (
-    "\tsize mismatch for model1.8.weight: copying a param with shape torch.Size([2, 64]) from checkpoint, "
-    "the shape in current model is torch.Size([10, 64]).\n"
-    "\tsize mismatch for model1.8.bias: copying a param with shape torch.Size([2]) from checkpoint, "
-    "the shape in current model is torch.Size([10]).\n"
-)
-
-
 def check_prediction(text):
     match = PREDICTION.match(text)
     assert match, text
@@ -91,23 +85,59 @@ def test_the_photo_is_rgb_512_by_600_and_a_png_copy_has_four_channels():
 def test_the_photo_becomes_one_batch_of_one_and_gets_a_class_name():
     result = run("validation/check_on_photo.py")
     name, probabilities = check_prediction(result.output("classify"))
-    # After 20 steps the model is still at its flat start: every class gets about a tenth.
-    assert all(0.07 < p < 0.15 for p in probabilities), probabilities
-    assert result.file("tudui_check.pth").is_file()
+    # a photo of none of the ten classes: no class stands out
+    assert probabilities[0] < 0.6, probabilities
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("program", ["validation/check_on_photo.py", "validation/test_set.py"])
+def test_the_chapter_uses_the_checkpoint_the_training_chapter_wrote(program):
+    written = run("training/train.py").file("tudui_2.pth")
+    assert run(program).handed == {"tudui_2.pth": sha256(written)}
+    assert sha256(run(program).file("tudui_2.pth")) == sha256(written)
+
+
+def test_the_test_set_accuracy_is_the_training_chapters_last_one():
+    last = re.findall(r"test accuracy (\S+)$", run("training/train.py").output("loop"), re.MULTILINE)[-1]
+    shown = run("validation/test_set.py").output("accuracy").splitlines()
+    assert shown[0] == f"test accuracy: {last} ({round(float(last) * 10000)} of 10000)"
+    per_class = [re.fullmatch(r"  (\w+) +(\d\.\d\d)", line) for line in shown[1:]]
+    assert [m.group(1) for m in per_class] == CLASSES
+    # each class has 1000 test images: the ten accuracies average to the whole one
+    assert abs(sum(float(m.group(2)) for m in per_class) / 10 - float(last)) < 0.006
+    assert max(float(m.group(2)) for m in per_class) > 0.5
+
+
+def test_the_grid_shows_sixteen_test_images_with_their_predictions():
+    result = run("validation/test_set.py")
+    right = re.fullmatch(r"right: (\d+) of 16\n", result.output("grid"))
+    assert right and 0 < int(right.group(1)) < 16  # some right, some wrong
+    assert Image.open(result.file("test_images.png")).size == (1200, 360)
 
 
 def test_the_page_shows_one_message_and_exit_code_1_for_each_bad_input():
     result = run("validation/bad_inputs.py")
     assert result.output("no-such-file") == "classify_image.py: error: no such image file: dgo.png\nexit code: 1\n"
+    assert result.output("folder") == "classify_image.py: error: photos is a folder; give one image file\nexit code: 1\n"
+    assert result.output("huge") == (
+        "classify_image.py: error: huge.png has too many pixels to read safely; make a smaller copy first\nexit code: 1\n"
+    )
     assert result.output("not-an-image") == (
         "classify_image.py: error: dog.png is not an image file that PIL can read\nexit code: 1\n"
     )
+    assert result.output("damaged") == (
+        "classify_image.py: error: tudui_half.pth is damaged: it is not a whole file saved with torch.save\nexit code: 1\n"
+    )
     assert result.output("other-model") == (
-        "classify_image.py: error: tudui_2_classes.pth does not fit the model Tudui:\n" + SIZE_MISMATCH + "exit code: 1\n"
+        "classify_image.py: error: tudui_2_classes.pth holds the weights of another model: 2 of them do not fit Tudui "
+        "(the first, model1.8.weight: [2, 64] in the file, [10, 64] in Tudui)\nexit code: 1\n"
     )
     assert result.output("whole-model") == (
-        "classify_image.py: error: tudui_whole.pth is not a state_dict saved with "
-        "torch.save(tudui.state_dict(), ...)\nexit code: 1\n"
+        "classify_image.py: error: tudui_whole.pth holds a whole model, not a state_dict: "
+        "save it with torch.save(tudui.state_dict(), ...)\nexit code: 1\n"
     )
 
 
@@ -144,7 +174,7 @@ def test_a_reader_gets_clear_errors_and_a_non_zero_exit(checkpoint, tmp_path):
     torch.save(two_classes.state_dict(), tmp_path / "tudui_2_classes.pth")
     other = classify("--image", PHOTO, "--checkpoint", "tudui_2_classes.pth", cwd=tmp_path)
     assert (other.returncode, other.stdout) == (1, "")
-    assert other.stderr == "classify_image.py: error: tudui_2_classes.pth does not fit the model Tudui:\n" + SIZE_MISMATCH
+    assert other.stderr.startswith("classify_image.py: error: tudui_2_classes.pth holds the weights of another model")
 
     no_checkpoint = classify("--image", PHOTO, "--checkpoint", "nothing.pth", cwd=tmp_path)
     assert (no_checkpoint.returncode, no_checkpoint.stderr) == (1, "classify_image.py: error: no such checkpoint file: nothing.pth\n")

@@ -1,12 +1,14 @@
 """How fast the course's training loop runs, what slows it down, and what each fix changes.
 
 Every rate is images per second of training steps (forward, loss, backward, SGD step) of
-the course's model. The ceiling is the same step on a batch that is already in memory:
-no data loading at all. Run it with `python snippets/training/make_it_fast.py`.
+the course's model. Each pipeline is also timed with one batch that is already in memory,
+used again and again: the same computation with no data loading at all, its compute-only
+speed. Run it with `python make_it_fast.py`.
 """
 
 import itertools
 import os
+import statistics
 import time
 
 import torch
@@ -16,9 +18,9 @@ from torch.utils.data import DataLoader
 
 from model import Tudui  # model.py, next to this file
 
-ROUNDS = 4  # the pipelines take turns, and each keeps its best round
+ROUNDS = 5  # the pipelines take turns; each one's rate is the median of its rounds
 WARMUP_STEPS = 1  # run before every timed round, not timed
-IMAGES_PER_ROUND = 8192 if torch.cuda.is_available() else 512  # 8 steps of 64 on a CPU
+IMAGES_PER_ROUND = 8192 if torch.cuda.is_available() else 1536  # 24 steps of 64, 6 of 256, on a CPU
 ABOUT_THE_SAME = 0.05  # a change of less than 5 % either way
 
 
@@ -80,23 +82,19 @@ def verdict(ratio):
 
 
 def print_results(pipelines, rates, compile_note):
-    """The table, how close the course and the fastest pipeline come to the ceiling, each change,
-    and the rate of each of the ceiling's rounds."""
-    best = {key: max(rates[key], default=None) for key in pipelines}
-    course, ceiling = best["a"], best["ceiling"]
-    print(f"{'pipeline':<40}{'batch':>6}{'img/s':>9}{'vs a':>8}")
-    for key in sorted(pipelines, key=lambda key: key == "ceiling"):
-        label, _, _, batch_size = pipelines[key]
-        name = f"ceiling: {label}" if key == "ceiling" else f"{key}. {label}"
-        if best[key] is None:
-            print(f"{name:<40}{batch_size:>6}{'failed':>9}")
+    """The table (each pipeline's rate, against the course's, and the share of its own compute-only
+    speed it reaches), each change on its own, and the rounds of the course's compute-only timing."""
+    rate = {key: statistics.median(rates[key]) if rates[key] else None for key in pipelines}
+    print(f"{'pipeline':<40}{'batch':>6}{'img/s':>8}{'vs a':>7}{'of compute only':>17}")
+    for key, (label, _, _, batch_size, alone) in pipelines.items():
+        if key.startswith("compute only"):
+            continue
+        name = f"{key}. {label}"
+        if rate[key] is None:
+            print(f"{name:<40}{batch_size:>6}{'failed':>8}")
         else:
-            print(f"{name:<40}{batch_size:>6}{best[key]:>9.0f}{best[key] / course:>7.2f}×")
-    measured = {key: rate for key, rate in best.items() if key != "ceiling" and rate is not None}
-    fastest = max(measured, key=measured.get)
-    print()
-    print(f"a, the course pipeline: {course / ceiling:.0%} of the ceiling")
-    print(f"{fastest}, the fastest pipeline: {measured[fastest] / ceiling:.0%} of the ceiling")
+            share = rate[key] / rate[alone]
+            print(f"{name:<40}{batch_size:>6}{rate[key]:>8.0f}{rate[key] / rate['a']:>6.2f}×{share:>16.0%}")
     print()
     print("each change on its own:")
     changes = [
@@ -107,14 +105,14 @@ def print_results(pipelines, rates, compile_note):
         ("f", "b", f"torch.compile ({compile_note})"),
     ]
     for new, old, what in changes:
-        if best[new] is None:
+        if rate[new] is None:
             print(f"{new} vs {old}  {what}")
         else:
-            ratio = round(best[new] / best[old], 2)  # judged as printed
+            ratio = round(rate[new] / rate[old], 2)  # judged as printed
             print(f"{new} vs {old}  {what:<44}{ratio:.2f}×  {verdict(ratio)}")
     print()
-    rounds = " ".join(f"{rate:.0f}" for rate in rates["ceiling"])
-    print(f"timing noise: the ceiling's rounds ran at {rounds} img/s")
+    rounds = " ".join(f"{r:.0f}" for r in rates["compute only, batch 64"])
+    print(f"timing noise: compute only, batch 64, round by round: {rounds} img/s")
 
 
 if __name__ == "__main__":  # the workers of pipeline c need this on Windows and macOS
@@ -129,23 +127,28 @@ if __name__ == "__main__":  # the workers of pipeline c need this on Windows and
     train_data = torchvision.datasets.CIFAR10("./dataset", train=True,
                                               transform=to_tensor, download=True)
     torch.manual_seed(0)
-    pipelines = {}  # key: (label, train_step, batches, batch_size)
+    pipelines = {}  # key: (label, train_step, batches, batch_size, its compute-only twin)
     # --8<-- [end:setup]
 
     # --8<-- [start:course]
     course_loader = DataLoader(train_data, batch_size=64)
     pipelines["a"] = ("course: PIL + ToTensor, 0 workers",
                       make_train_step(Tudui().to(device)),
-                      batches_from(course_loader, device), 64)
+                      batches_from(course_loader, device), 64, "compute only, batch 64")
     # --8<-- [end:course]
 
-    # --8<-- [start:ceiling]
+    # --8<-- [start:compute-only]
+    def compute_only(model, batch, memory_format=torch.contiguous_format):
+        """The same training step on one batch already on the device, again and again."""
+        imgs, targets = batch
+        imgs = imgs.to(device).contiguous(memory_format=memory_format)
+        return make_train_step(model), itertools.repeat((imgs, targets.to(device)))
+
     course_imgs, course_targets = next(iter(course_loader))
-    fixed_batch = (course_imgs.to(device), course_targets.to(device))
-    pipelines["ceiling"] = ("compute only, batch in memory",
-                            make_train_step(Tudui().to(device)),
-                            itertools.repeat(fixed_batch), 64)
-    # --8<-- [end:ceiling]
+    fixed_batch = (course_imgs, course_targets)
+    pipelines["compute only, batch 64"] = (
+        "", *compute_only(Tudui().to(device), fixed_batch), 64, None)
+    # --8<-- [end:compute-only]
 
     # --8<-- [start:in-memory]
     images = torch.from_numpy(train_data.data)  # (50000, 32, 32, 3), uint8
@@ -160,7 +163,7 @@ if __name__ == "__main__":  # the workers of pipeline c need this on Windows and
           and torch.equal(targets.cpu(), course_targets))
     pipelines["b"] = ("tensors in memory",
                       make_train_step(Tudui().to(device)),
-                      memory_batches, 64)
+                      memory_batches, 64, "compute only, batch 64")
     # --8<-- [end:in-memory]
 
     # --8<-- [start:workers]
@@ -173,13 +176,16 @@ if __name__ == "__main__":  # the workers of pipeline c need this on Windows and
     print(f"starting 2 workers, up to the first batch: {seconds:.2f} s")
     pipelines["c"] = ("PIL + ToTensor, 2 workers",
                       make_train_step(Tudui().to(device)),
-                      worker_batches, 64)
+                      worker_batches, 64, "compute only, batch 64")
     # --8<-- [end:workers]
 
     # --8<-- [start:batch-size]
     pipelines["d"] = ("tensors in memory",
                       make_train_step(Tudui().to(device)),
-                      batches_in_memory(images, labels, 256), 256)
+                      batches_in_memory(images, labels, 256), 256, "compute only, batch 256")
+    big_batch = (images[:256].float() / 255, labels[:256])
+    pipelines["compute only, batch 256"] = (
+        "", *compute_only(Tudui().to(device), big_batch), 256, None)
     # --8<-- [end:batch-size]
 
     # --8<-- [start:channels-last]
@@ -191,14 +197,18 @@ if __name__ == "__main__":  # the workers of pipeline c need this on Windows and
           imgs.is_contiguous(memory_format=torch.channels_last))
     pipelines["e"] = ("in memory + channels_last",
                       make_train_step(model),
-                      channels_last_batches, 64)
+                      channels_last_batches, 64, "compute only, channels_last")
+    pipelines["compute only, channels_last"] = (
+        "", *compute_only(Tudui().to(device, memory_format=torch.channels_last), fixed_batch,
+                          torch.channels_last), 64, None)
     # --8<-- [end:channels-last]
 
     # --8<-- [start:compile]
-    compiled_step = make_train_step(torch.compile(Tudui().to(device)))
+    compiled = torch.compile(Tudui().to(device))
+    compiled_step, compiled_alone = compute_only(compiled, fixed_batch)
     start = time.perf_counter()
     try:
-        compiled_step(*fixed_batch)  # the first step compiles the model
+        compiled_step(*next(compiled_alone))  # the first step compiles the model
     except Exception as error:  # no C++ compiler, an unsupported platform, ...
         message = str(error).strip().splitlines() or [""]
         print(f"torch.compile failed: {type(error).__name__}: {message[0]}")
@@ -207,8 +217,10 @@ if __name__ == "__main__":  # the workers of pipeline c need this on Windows and
         compile_seconds = time.perf_counter() - start
         print(f"first step, with compiling: {compile_seconds:.1f} s")
         compile_note = f"after {compile_seconds:.1f} s of compiling"
-    pipelines["f"] = ("in memory + torch.compile", compiled_step,
-                      batches_in_memory(images, labels, 64), 64)
+    pipelines["f"] = ("in memory + torch.compile",
+                      compiled_step and make_train_step(compiled),
+                      batches_in_memory(images, labels, 64), 64, "compute only, torch.compile")
+    pipelines["compute only, torch.compile"] = ("", compiled_step, compiled_alone, 64, None)
     # --8<-- [end:compile]
 
     # --8<-- [start:race]
@@ -216,7 +228,7 @@ if __name__ == "__main__":  # the workers of pipeline c need this on Windows and
     order = list(pipelines)
     for _ in range(ROUNDS):
         for key in order:
-            _, train_step, batches, batch_size = pipelines[key]
+            _, train_step, batches, batch_size, _ = pipelines[key]
             if train_step is not None:  # None: torch.compile failed
                 rate = images_per_second(train_step, batches, batch_size)
                 rates[key].append(rate)

@@ -36,16 +36,14 @@ optimizer = torch.optim.SGD(tudui.parameters(), lr=learning_rate)
 # --8<-- [end:model]
 
 # --8<-- [start:loop]
-epoch = 3
+epoch = 3  # the course trains 10 epochs (later 30)
 total_train_step = 0
 writer = SummaryWriter("logs")
 
 for i in range(epoch):
     tudui.train()
-    train_loss, train_steps = 0.0, 0
-    for step, (imgs, targets) in enumerate(train_dataloader):
-        if step == 50:  # the book's build: only 50 steps per epoch
-            break
+    train_loss = 0.0
+    for imgs, targets in train_dataloader:
         imgs, targets = imgs.to(device), targets.to(device)
         outputs = tudui(imgs)
         loss = loss_fn(outputs, targets)
@@ -53,27 +51,22 @@ for i in range(epoch):
         loss.backward()
         optimizer.step()
         train_loss += loss.item()
-        train_steps += 1
         total_train_step += 1
-        if total_train_step % 10 == 0:
+        if total_train_step % 100 == 0:
             writer.add_scalar("train_loss", loss.item(), total_train_step)
 
     tudui.eval()
     total_test_loss = 0.0
     total_accuracy = 0
-    tested = 0
     with torch.no_grad():
-        for step, (imgs, targets) in enumerate(test_dataloader):
-            if step == 10:  # the book's build: only 640 test images
-                break
+        for imgs, targets in test_dataloader:
             imgs, targets = imgs.to(device), targets.to(device)
             outputs = tudui(imgs)
             total_test_loss += loss_fn(outputs, targets).item()
             total_accuracy += (outputs.argmax(1) == targets).sum().item()
-            tested += len(targets)
-    test_accuracy = total_accuracy / tested
+    test_accuracy = total_accuracy / test_data_size
 
-    print(f"epoch {i + 1}: train loss {train_loss / train_steps:.4f}  "
+    print(f"epoch {i + 1}: train loss {train_loss / len(train_dataloader):.4f}  "
           f"test loss {total_test_loss:.4f}  test accuracy {test_accuracy:.4f}")
     writer.add_scalar("test_loss", total_test_loss, i + 1)
     writer.add_scalar("test_accuracy", test_accuracy, i + 1)

@@ -26,11 +26,31 @@ def classify(*args):
 classify("--image", "dgo.png", "--checkpoint", "tudui_check.pth")
 # --8<-- [end:no-such-file]
 
+# --8<-- [start:folder]
+import os
+
+os.makedirs("photos", exist_ok=True)
+classify("--image", "photos", "--checkpoint", "tudui_check.pth")
+# --8<-- [end:folder]
+
+# --8<-- [start:huge]
+from PIL import Image
+
+Image.new("L", (10000, 9000)).save("huge.png")  # 90 million pixels, all black
+classify("--image", "huge.png", "--checkpoint", "tudui_check.pth")
+# --8<-- [end:huge]
+
 # --8<-- [start:not-an-image]
 with open("dog.png", "w") as file:
     file.write("<html><body>404 Not Found</body></html>")
 classify("--image", "dog.png", "--checkpoint", "tudui_check.pth")
 # --8<-- [end:not-an-image]
+
+# --8<-- [start:damaged]
+with open("tudui_check.pth", "rb") as whole, open("tudui_half.pth", "wb") as half:
+    half.write(whole.read()[:100_000])  # a download that stopped half way
+classify("--image", PHOTO, "--checkpoint", "tudui_half.pth")
+# --8<-- [end:damaged]
 
 # --8<-- [start:other-model]
 two_classes = Tudui()

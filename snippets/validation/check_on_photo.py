@@ -5,29 +5,12 @@ import torch
 import torchvision
 from matplotlib import cbook
 from PIL import Image
-from torch import nn
-from torch.utils.data import DataLoader
 
 from classify_image import main  # classify_image.py, next to this file
-from model import Tudui  # model.py, next to this file
 
 PHOTO = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # a photo that comes with matplotlib
-
 to_tensor = torchvision.transforms.ToTensor()
-train_data = torchvision.datasets.CIFAR10("./dataset", train=True,
-                                          transform=to_tensor, download=True)
-torch.manual_seed(0)
-tudui = Tudui()
-loss_fn = nn.CrossEntropyLoss()
-optimizer = torch.optim.SGD(tudui.parameters(), lr=1e-2)
-for step, (imgs, targets) in enumerate(DataLoader(train_data, batch_size=64)):
-    if step == 20:
-        break
-    loss = loss_fn(tudui(imgs), targets)
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
-torch.save(tudui.state_dict(), "tudui_check.pth")
+# tudui_2.pth, the training chapter's last checkpoint, is in this folder
 # --8<-- [end:checkpoint]
 
 # --8<-- [start:picture]
@@ -55,5 +38,5 @@ print(rgb.mode, to_tensor(rgb.resize((32, 32))).shape)
 # --8<-- [end:rgba]
 
 # --8<-- [start:classify]
-main(["--image", "grace_hopper.jpg", "--checkpoint", "tudui_check.pth"])
+main(["--image", "grace_hopper.jpg", "--checkpoint", "tudui_2.pth"])
 # --8<-- [end:classify]

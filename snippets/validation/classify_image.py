@@ -1,17 +1,19 @@
 """Classify one image file with a trained Tudui (the CIFAR-10 model of chapter 14).
 
-python snippets/validation/classify_image.py --image dog.png --checkpoint tudui_9.pth
+python classify_image.py --image dog.png --checkpoint tudui_2.pth
 """
 
 # --8<-- [start:imports]
 import argparse
+import os
+import pickle
 import sys
+import warnings
+import zipfile
 
 import torch
 import torchvision
 from PIL import Image, UnidentifiedImageError
-
-from torch import nn
 
 from model import Tudui  # model.py, next to this file
 
@@ -27,31 +29,51 @@ def fail(message):
 
 # --8<-- [start:model]
 def load_model(path):
+    if os.path.isdir(path):
+        fail(f"{path} is a folder, not a checkpoint file")
     try:
         state_dict = torch.load(path, map_location=torch.device("cpu"))
     except FileNotFoundError:
         fail(f"no such checkpoint file: {path}")
+    except pickle.UnpicklingError:
+        if zipfile.is_zipfile(path):  # a whole file from torch.save, holding more than weights
+            fail(f"{path} holds a whole model, not a state_dict: "
+                 "save it with torch.save(tudui.state_dict(), ...)")
+        fail(f"{path} is damaged: it is not a whole file saved with torch.save")
     except Exception:
-        fail(f"{path} is not a state_dict saved with "
-             "torch.save(tudui.state_dict(), ...)")
+        fail(f"{path} is damaged: it is not a whole file saved with torch.save")
+
     tudui = Tudui()
-    try:
-        tudui.load_state_dict(state_dict)
-    except (RuntimeError, TypeError) as error:
-        details = str(error).split("\n", 1)[-1]
-        fail(f"{path} does not fit the model Tudui:\n{details}")
+    expected = tudui.state_dict()
+    wrong = [name for name in expected
+             if name not in state_dict or state_dict[name].shape != expected[name].shape]
+    wrong += [name for name in state_dict if name not in expected]
+    if wrong:
+        first = wrong[0]
+        there = list(state_dict[first].shape) if first in state_dict else "missing"
+        here = list(expected[first].shape) if first in expected else "none"
+        fail(f"{path} holds the weights of another model: {len(wrong)} of them do not fit Tudui "
+             f"(the first, {first}: {there} in the file, {here} in Tudui)")
+    tudui.load_state_dict(state_dict)
     return tudui
 # --8<-- [end:model]
 
 
 # --8<-- [start:image]
 def load_image(path):
+    if os.path.isdir(path):
+        fail(f"{path} is a folder; give one image file")
     try:
-        image = Image.open(path)
+        with warnings.catch_warnings():
+            # PIL warns about images of more than about 89 million pixels: refuse them
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path)
     except FileNotFoundError:
         fail(f"no such image file: {path}")
     except UnidentifiedImageError:
         fail(f"{path} is not an image file that PIL can read")
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        fail(f"{path} has too many pixels to read safely; make a smaller copy first")
     image = image.convert("RGB")
     transform = torchvision.transforms.Compose([
         torchvision.transforms.Resize((32, 32)),
@@ -72,7 +94,7 @@ def main(argv=None):
         description="Classify an image into one of the ten CIFAR-10 classes.")
     parser.add_argument("--image", required=True, help="the image file")
     parser.add_argument("--checkpoint", required=True,
-                        help="a state_dict of Tudui saved with torch.save")
+                        help="a state_dict of Tudui saved with torch.save, e.g. tudui_2.pth")
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         parser.print_help()
