@@ -272,7 +272,7 @@ def test_the_output_goes_under_the_annotation_list_and_bad_lists_stop_the_build(
 # --- in the browser: annotations open, copying leaves markers out, the toggle switches ----------
 
 def test_annotation_opens_copy_leaves_markers_out_and_dark_mode_switches(browser, base_url):
-    explains = {"zh": "梯度清零", "en": "clear the gradients"}
+    explains = {"zh": "清掉上一步留下的梯度", "en": "clear the gradients"}
     for language in LANGUAGES:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
