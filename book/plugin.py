@@ -13,6 +13,7 @@ first pass; the second finds every result in the run cache.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -101,38 +102,51 @@ class BookPlugin(BasePlugin[BookConfig]):
         return page
 
     def _run_programs(self) -> None:
+        """Every program the pages use, a few at a time; the TensorBoard screenshots a page asks for
+        (run:<program>/tensorboard/<tab>) are taken beside the runs, as each program is done."""
         used: dict[Path, list[str]] = {}
+        screenshots: dict[Path, list[tuple[str, str]]] = {}
         for edition in self.editions.values():
             for page in edition.values():
                 for name in page.programs():
                     used.setdefault((self.snippets / name).resolve(), []).append(page.src_uri)
+                for _, name, request in page.figures:
+                    if request.startswith("tensorboard/"):
+                        screenshots.setdefault((self.snippets / name).resolve(), []).append((page.src_uri, request))
         missing = [f"{runner.display(p)} (used on {', '.join(on)})" for p, on in used.items() if not p.is_file()]
         if missing:
             raise PluginError("Pages include snippets that do not exist:\n  " + "\n  ".join(missing))
-        results, failures = runner.run_many(used)
-        if failures:
-            report = [f"{message}\n  used on: {', '.join(used[path])}" for path, message in sorted(failures.items())]
-            raise PluginError("A snippet failed, so the book was not built:\n" + "\n".join(report))
-        self.results = results
-        self._take_screenshots()
+        photographer = ThreadPoolExecutor(max_workers=1)  # one browser at a time
+        taking = []
 
-    def _take_screenshots(self) -> None:
-        """TensorBoard screenshots that pages ask for with run:<snippet>/tensorboard/<tab>."""
+        def photograph(path: Path, run: runner.Run) -> None:
+            if path in screenshots:
+                taking.append(photographer.submit(self._screenshots_of, path, run, screenshots[path]))
+
+        try:
+            results, failures = runner.run_many(used, when_done=photograph)
+            if failures:
+                report = [f"{message}\n  used on: {', '.join(used[path])}" for path, message in sorted(failures.items())]
+                raise PluginError("A snippet failed, so the book was not built:\n" + "\n".join(report))
+            self.results, self.shots = results, {}
+            for done in taking:
+                self.shots.update(done.result())
+        finally:
+            photographer.shutdown(wait=True, cancel_futures=True)
+
+    @staticmethod
+    def _screenshots_of(path: Path, run: runner.Run, requests: list[tuple[str, str]]) -> dict:
         wanted = {}
-        for edition in self.editions.values():
-            for page in edition.values():
-                for _, name, request in page.figures:
-                    if request.startswith("tensorboard/"):
-                        path = (self.snippets / name).resolve()
-                        try:
-                            wanted[(path, request)] = tensorboard_shots.Shot.parse(self.results[path].files, request)
-                        except tensorboard_shots.ShotError as error:
-                            raise PluginError(f"{page.src_uri}: {error}") from None
+        for src_uri, request in requests:
+            try:
+                wanted[(path, request)] = tensorboard_shots.Shot.parse(run.files, request)
+            except tensorboard_shots.ShotError as error:
+                raise PluginError(f"{src_uri}: {error}") from None
         try:
             taken = tensorboard_shots.take(sorted(set(wanted.values()), key=repr))
         except tensorboard_shots.ShotError as error:
             raise PluginError(f"TensorBoard screenshot failed: {error}") from None
-        self.shots = {key: taken[shot] for key, shot in wanted.items()}
+        return {key: taken[shot] for key, shot in wanted.items()}
 
     def _make_downloads(self, files, config) -> None:
         """Each chapter's notebook, script and zip, as files of the site, and its notebook as a page."""

@@ -470,22 +470,30 @@ def _resolve(snippet: Path | str) -> Path:
     return path.resolve()
 
 
-def run_many(snippets, *, jobs: int | None = None, use_cache: bool = True) -> tuple[dict[Path, Run], dict[Path, str]]:
-    """Run several snippets side by side; returns (results, failures) keyed by path."""
+def run_many(snippets, *, jobs: int | None = None, use_cache: bool = True,
+             when_done=None) -> tuple[dict[Path, Run], dict[Path, str]]:
+    """Run several snippets side by side; returns (results, failures) keyed by path. Programs whose
+    files are handed to others start first, those that are handed files after them, programs that
+    time themselves alone at the end. `when_done(path, run)` is called as each run is ready."""
     paths = sorted({_resolve(s) for s in snippets})
     jobs = jobs or parallel_runs()
     results, failures = {}, {}
+    producers = {_resolve(spec.partition(":")[0]) for specs in HAND_OFFS.values() for spec in specs}
 
     def one(path):
         try:
             results[path] = run(path, use_cache=use_cache)
         except SnippetError as error:
             failures[path] = str(error)
+            return
+        if when_done is not None:
+            when_done(path, results[path])
 
     alone = [path for path in paths if times_itself(path)]
     later = [path for path in paths if path not in alone and HAND_OFFS.get(path.parent.name)]
+    first = sorted((path for path in paths if path not in alone and path not in later), key=lambda p: p not in producers)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(one, [path for path in paths if path not in alone and path not in later]))
+        list(pool.map(one, first))
         list(pool.map(one, later))  # after the runs whose files they are handed
     for path in alone:
         one(path)
