@@ -119,10 +119,11 @@ RANK_LINE = re.compile(r"^\[rank (\d)\] (.*)$")
 
 @pytest.fixture(scope="module")
 def launched():
-    # The runner's cache sees the files launch_ddp.py opens itself, not those of the processes
-    # torchrun starts: a cached result could predate an edit of ddp_train.py. Run it afresh
-    # (this also refreshes the cache the build reads).
-    return run("gpu_training/launch_ddp.py", use_cache=False)
+    # The build's run: launch_ddp.py's record names ddp_train.py, the program it starts, so an
+    # edit of it runs the launch again.
+    result = run("gpu_training/launch_ddp.py")
+    assert "snippets/gpu_training/ddp_train.py" in result.dependencies
+    return result
 
 
 def ddp_report(launched):

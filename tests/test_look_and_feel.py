@@ -138,6 +138,7 @@ def published_site(tmp_path_factory):
     return site_dir
 
 
+@pytest.mark.slow  # a second build, as the publishing workflow makes it
 def test_edit_buttons_open_each_pages_own_source(published_site):
     for language, page in every_page():
         buttons = built(published_site, language, page).select('a[rel="edit"]')
@@ -151,6 +152,7 @@ def test_a_local_build_has_no_edit_button(site):
         assert not built(site, language, page).select('a[rel="edit"]'), f"{language}/{page}"
 
 
+@pytest.mark.slow  # a second build, as the publishing workflow makes it
 def test_published_pages_have_full_canonical_addresses(published_site):
     for language, page in every_page():
         head = built(published_site, language, page)
@@ -161,6 +163,7 @@ def test_published_pages_have_full_canonical_addresses(published_site):
         assert not head.select('link[rel="alternate"][hreflang]')
 
 
+@pytest.mark.slow  # a second build, as the publishing workflow makes it
 def test_sitemap_lists_both_languages_with_their_last_change(published_site):
     sitemap = (published_site / "sitemap.xml").read_text(encoding="utf-8")
     for language, page in every_page():
