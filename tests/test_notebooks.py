@@ -334,3 +334,37 @@ def test_the_try_around_an_error_leaves_text_that_spans_lines_alone():
     assert printed.returncode == 0
     assert printed.stdout == "one\ntwo\n"
     assert printed.stderr.strip().endswith("ZeroDivisionError: division by zero")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_the_notebook_holds_the_outputs_the_page_shows(chapter, site):
+    """Every output block on the chapter's page is what the downloaded notebook holds under that
+    program's cells: the same recorded run, so a reader sees there what the page shows."""
+    from conftest import output_blocks, page_path, soup
+
+    for language in LANGUAGES:
+        book = nbformat.read(site / notebooks.download_urls(language, chapter)[0], as_version=4)
+        held: dict[str, str] = {}
+        current = None
+        for cell in book.cells:
+            if cell.cell_type == "markdown":
+                found = re.search(r"`snippets/([^`]+\.py)`", cell.source)
+                current = found.group(1) if found else current
+                continue
+            for output in cell.outputs:
+                if output.output_type == "stream":
+                    held[current] = held.get(current, "") + output.text
+                elif output.output_type == "error":
+                    held[current] = held.get(current, "") + "\n".join(output.traceback) + "\n"
+        blocks = output_blocks(soup(site, page_path(language, chapter)))
+        assert blocks or not EDITIONS[language][chapter].includes
+        for name, shown in blocks:
+            program = name.partition(":")[0]
+            assert as_a_code_block_shows(shown).strip() in as_a_code_block_shows(held.get(program, "")), (
+                f"{language}/{chapter}: {name}'s output is not in the notebook"
+            )
+
+
+def as_a_code_block_shows(text: str) -> str:
+    """The text as the page's code block shows it: tabs as four spaces, no trailing spaces."""
+    return "\n".join(line.expandtabs(4).rstrip() for line in text.splitlines())
