@@ -1,7 +1,7 @@
 # The book's commands. On a new machine `make serve` or `make test` does all the set-up.
 #
 #   make serve   set up, run the snippets, serve the book at http://127.0.0.1:8000 (PORT=8001 for another port)
-#   make build   the static site in site/ (only replaced when the whole build succeeds)
+#   make build   the static site in site/ (only replaced when the whole build succeeds; two builds take turns)
 #   make test    set up, then the tests: course values, pages, the strict build, a browser check
 #   make check   the heavier tests: every notebook and script, failure modes, every page in the browser
 #   make bench   cold, warm and one-edit build times, per-chapter run times, test-suite time
@@ -32,9 +32,7 @@ serve: setup
 	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:$(PORT)
 
 build: setup
-	rm -rf .site.partial
-	$(BIN)/mkdocs build --strict --site-dir .site.partial
-	rm -rf site && mv .site.partial site
+	$(BIN)/python -m book.build_site
 
 # The browser tests need Chromium, CJK fonts and a font with math tables (for the formulas);
 # install them when missing and we may.
@@ -56,4 +54,4 @@ bench: setup browser
 	$(BIN)/python -m book.bench
 
 clean:
-	rm -rf site .site.partial .cache
+	rm -rf site .site-partial-* .cache

@@ -24,6 +24,12 @@ Protocol (a Unix socket; one connection per run): the client sends one JSON line
 run, answers {"pid": …} at once and {"status": exit code} when the run has ended
 (a negative code: killed by that signal). The server ends when its parent does.
 
+Nothing outlives a run: each run leads a process group of its own, which its handler kills when
+the run's main process has ended (background children included) or when the handler itself is
+ended; handlers are ended by the kernel when the server ends (book/processes.py). With
+BOOK_PRIVATE_NETWORK=1 the server moves into a network of its own, with only loopback, before it
+imports anything, and every run forked from it shares that network.
+
 `python -m book.forkserver SOCKET PARENT_PID torch|torchvision` starts one; `Client` is the runner's side.
 """
 
@@ -42,6 +48,8 @@ import threading
 import time
 from pathlib import Path
 
+from book import processes
+
 PRELOADS = {"torch": ("torch",), "torchvision": ("torch", "torchvision", "numpy", "PIL.Image", "matplotlib")}
 _IMPORTS = re.compile(r"^\s*(?:import|from)\s+(\w+)", re.MULTILINE)
 STARTUP_ENV = {"PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
@@ -57,6 +65,9 @@ def for_program(program: Path) -> str:
 
 
 def _serve(path: str, parent: int, preload: str) -> None:
+    if os.environ.get("BOOK_PRIVATE_NETWORK") == "1" and not processes.private_network():
+        print("note: no private network for the runs (not allowed here); the offline guard in Python still holds",
+              file=sys.stderr)
     for name in PRELOADS[preload]:
         __import__(name)
     from book import launch
@@ -93,13 +104,29 @@ def _handle(conn: socket.socket, launch, clean_path: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     conn.settimeout(None)
     request = json.loads(conn.makefile("r", encoding="utf-8").readline())
+    processes.die_with_parent(signal.SIGTERM)  # the server is gone: end the run, then this handler
     pid = os.fork()
     if pid == 0:
+        os.setpgid(0, 0)
+        processes.die_with_parent(signal.SIGKILL)
         conn.close()
         os._exit(_child(request, launch, clean_path))
+    try:
+        os.setpgid(pid, pid)  # also here: whichever of the two comes first
+    except OSError:
+        pass
+
+    def end_run(*_):
+        processes.end_group(pid)
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, end_run)
+    if os.getppid() == 1:  # the server ended before the signal was asked for
+        end_run()
     conn.sendall((json.dumps({"pid": pid}) + "\n").encode())
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
+    processes.end_group(pid)  # what the run started and left running
     conn.sendall((json.dumps({"status": code}) + "\n").encode())
     conn.close()
     return 0
@@ -172,12 +199,13 @@ def _say(message) -> int:
 class Client:
     """The runner's handle on one server, started on first use and stopped with the runner."""
 
-    def __init__(self, preload: str, pythonpath: Path):
-        self._preload, self._pythonpath = preload, pythonpath
+    def __init__(self, preload: str, pythonpath: Path, private_network: bool = False):
+        self._preload, self._pythonpath, self._private_network = preload, pythonpath, private_network
         self._folder: Path | None = None
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
         self._socket = ""
+        self._running: set[int] = set()  # process groups of the runs under way
 
     def _ensure(self) -> str:
         with self._lock:
@@ -185,12 +213,14 @@ class Client:
                 if self._folder is not None:
                     shutil.rmtree(self._folder, ignore_errors=True)
                 # a short path: Unix socket names are limited to about 100 bytes
-                self._folder = Path(tempfile.mkdtemp(prefix="book-fork-"))
+                processes.remove_left_behind(Path(tempfile.gettempdir()), "book-fork")
+                self._folder = Path(tempfile.mkdtemp(prefix=processes.scratch_prefix("book-fork")))
                 self._socket = str(self._folder / "socket")
                 log = self._folder / "server.log"
                 # PYTHONPATH: the runs' sitecustomize.py (book/shim.py) takes effect in the server, and so in
                 # every run forked from it, as it does in a program started afresh
-                env = dict(os.environ, **STARTUP_ENV, PYTHONPATH=str(self._pythonpath))
+                env = dict(os.environ, **STARTUP_ENV, PYTHONPATH=str(self._pythonpath),
+                           BOOK_PRIVATE_NETWORK="1" if self._private_network else "0")
                 with open(log, "w") as errors:
                     self._proc = subprocess.Popen(
                         [sys.executable, "-m", "book.forkserver", self._socket, str(os.getpid()), self._preload],
@@ -215,11 +245,12 @@ class Client:
             pid = status = None
             try:
                 pid = json.loads(replies.next(deadline))["pid"]
+                self._running.add(pid)
                 line = replies.next(deadline)
                 status = json.loads(line)["status"] if line else -9
             except BaseException as stop:  # too long, or interrupted: the run must not outlive this call
                 if pid:
-                    _kill(pid)
+                    processes.end_group(pid)
                     try:
                         replies.next(time.monotonic() + 10)  # the handler answers once the run has ended
                     except OSError:
@@ -227,13 +258,21 @@ class Client:
                 if isinstance(stop, TimeoutError):
                     raise subprocess.TimeoutExpired(argv, timeout) from None
                 raise
+            finally:
+                self._running.discard(pid)
         read = lambda p: p.read_text(encoding="utf-8", errors="replace") if p.exists() else ""
         result = subprocess.CompletedProcess(argv, status, read(out), read(err))
         out.unlink(missing_ok=True)
         err.unlink(missing_ok=True)
         return result
 
+    def stop_runs(self) -> None:
+        """End every run under way (their callers then see them killed)."""
+        for pid in list(self._running):
+            processes.end_group(pid)
+
     def close(self) -> None:
+        self.stop_runs()
         with self._lock:
             if self._proc is not None and self._proc.poll() is None:
                 self._proc.terminate()
@@ -265,13 +304,6 @@ class _Lines:
             self._buffer += data
         line, self._buffer = self._buffer.split(b"\n", 1)
         return line.decode()
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 if __name__ == "__main__":

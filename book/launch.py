@@ -26,11 +26,17 @@ def main() -> int:
 
     opened = set()
 
+    listed = set()  # folders whose listing the program read (os.listdir, os.scandir, glob)
+
     def note_opened(event, args):
-        if event == "open" and isinstance(args[0], str):
+        if event == "open" and isinstance(args[0], (str, bytes)):
             mode = args[1] or "r"
             if not any(flag in mode for flag in "wax+"):
-                opened.add(os.path.abspath(args[0]))
+                opened.add(os.path.abspath(os.fsdecode(args[0])))
+        elif event in ("os.listdir", "os.scandir"):
+            folder = args[0]
+            if isinstance(folder, (str, bytes, os.PathLike)):
+                listed.add(os.path.abspath(os.fsdecode(folder)))
         elif event == "subprocess.Popen":
             # a program started by the snippet (torchrun, python -c ...) is part of its result too
             command, folder = args[1], args[2] or os.getcwd()
@@ -41,7 +47,9 @@ def main() -> int:
 
     sys.addaudithook(note_opened)
 
-    chunks = []  # [line, text]: the line is that of the snippet's outermost frame
+    # [line, [pieces]]: the line is that of the snippet's outermost frame; the pieces are joined at
+    # the end (adding each piece to one string would take time that grows with the square of the output)
+    chunks = []
 
     class RecordingStdout:
         def __init__(self, stream):
@@ -55,9 +63,9 @@ def main() -> int:
                     line = frame.f_lineno
                 frame = frame.f_back
             if chunks and chunks[-1][0] == line:
-                chunks[-1][1] += text
+                chunks[-1][1].append(text)
             else:
-                chunks.append([line, text])
+                chunks.append([line, [text]])
             return self._stream.write(text)
 
         def __getattr__(self, name):
@@ -85,8 +93,10 @@ def main() -> int:
         sys.stdout.flush()
         record["seconds_inside"] = time.perf_counter() - started
         record["device"] = _device()
+        record["chunks"] = [[line, "".join(pieces)] for line, pieces in chunks]
         modules = {getattr(m, "__file__", None) for m in list(sys.modules.values())}
         record["opened"] = sorted(opened | {os.path.abspath(f) for f in modules if f})
+        record["listed"] = sorted(listed)
         with open(record_path, "w", encoding="utf-8") as out:
             json.dump(record, out)
     return 0

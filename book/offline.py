@@ -3,7 +3,7 @@
 Installed in the test process (tests/conftest.py) and in the build (book/plugin.py), and copied
 into the sitecustomize.py that every program of an offline build runs with (book/shim.py), so
 that code which would quietly need the internet fails at once, naming what it tried to reach. The check runs
-before any packet is sent: Python's audit events for name lookups and connects.
+before any packet is sent: Python's audit events for name lookups, connects and UDP sends.
 """
 
 import ipaddress
@@ -29,7 +29,9 @@ def is_local(host) -> bool:
 def _guard(event, args):
     if event == "socket.getaddrinfo":
         host, port = args[0], args[1]
-    elif event == "socket.connect" and args[0].family in (socket.AF_INET, socket.AF_INET6):
+    elif event in ("socket.connect", "socket.sendto", "socket.sendmsg") and args[0].family in (socket.AF_INET, socket.AF_INET6):
+        if not isinstance(args[1], tuple):  # sendmsg on a connected socket: checked when it connected
+            return
         host, port = args[1][0], args[1][1]
     else:
         return

@@ -176,7 +176,22 @@ def parse(source: str, src_uri: str, language: str | None = None) -> Page:
         raise PageError(f"{src_uri}: the page has no title (a line '# Title')")
     page = Page(src_uri, language, markdown, meta, title, anchor, headings, fences, figures, abstract, lines)
     _check_meta(page)
+    _check_paths(page)
     return page
+
+
+def _check_paths(page: Page) -> None:
+    """Every program a page names, and every file of a run it shows, lies inside the snippets folder
+    (inside the run's folder): a path that climbs out with `..` or starts at the root is refused
+    before anything is run or read."""
+    named = [(fence.start, f"--8<-- \"{name}\"", name) for fence in page.fences for name, _ in fence.includes]
+    named += [(line, f"run:{name}/{file}", name) for line, name, file in page.figures]
+    named += [(line, f"run:{name}/{file}", file.split("?")[0]) for line, name, file in page.figures]
+    for line, written, path in named:
+        parts = path.replace("\\", "/").split("/")
+        if path.startswith(("/", "~")) or ":" in parts[0] or any(part in ("..", ".", "") for part in parts):
+            raise PageError(f"{page.src_uri}, line {line + 1}: {written} points outside the snippets folder; "
+                            "name a program as chapter/program.py and a file inside its run's folder")
 
 
 def _check_meta(page: Page) -> None:

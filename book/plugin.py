@@ -13,6 +13,10 @@ first pass; the second finds every result in the run cache.
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,7 +27,9 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
 from mkdocs.structure.files import File
+from filelock import FileLock
 
+from book import CACHE_DIR, machinery_changed
 from book import (build_cache, chapters, glossary, math, notebook_pages, notebooks, offline, outputs, page_dates, pages,
                   publishing, runner, tensorboard_shots)
 
@@ -53,10 +59,45 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.notebook_pages: dict[str, pages.Page] = {}  # notebook page's src_uri -> its chapter
         self.reading_order: list[str] = []
         self.contents: list[tuple[pages.Page, str]] = []  # (page, its nav section's title) in reading order
+        self.build_lock = FileLock(CACHE_DIR / "build.lock")
+
+    # ------------------------------------------------------------------ one build at a time, stopped cleanly
+
+    def on_startup(self, command, dirty):
+        if threading.current_thread() is threading.main_thread():
+            # SIGTERM stops the build the way Ctrl-C does: runs ended, scratch folders removed
+            signal.signal(signal.SIGTERM, lambda number, frame: signal.default_int_handler(number, frame))
+
+    def _take_turn(self) -> None:
+        """Builds of one checkout take turns (a second `mkdocs build` or `make serve` waits); they share
+        the cache, and MkDocs empties the site folder it writes to."""
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        try:
+            self.build_lock.acquire(timeout=0)
+        except TimeoutError:
+            log.info("Another build of this book is running; this one goes on when it is done.")
+            self.build_lock.acquire()
+
+    def on_build_error(self, error):
+        self.build_lock.release(force=True)
+
+    @staticmethod
+    def _restart_if_machinery_changed() -> None:
+        """During `make serve`, an edit to the book's own code (book/*.py) restarts the process, so that
+        nothing is run or cached with the code it had imported before."""
+        changed = machinery_changed()
+        if changed:
+            log.warning(f"The book's machinery changed ({', '.join(changed)}); restarting to build with it.")
+            runner.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.execv(sys.executable, [sys.executable, "-m", "mkdocs", *sys.argv[1:]])
 
     # ------------------------------------------------------------------ configuration
 
     def on_config(self, config):
+        self._restart_if_machinery_changed()
+        self._take_turn()
         if runner.data_mode() == "standin":
             offline.install()
         self.snippets = self._snippets_folder(config)
@@ -113,6 +154,10 @@ class BookPlugin(BasePlugin[BookConfig]):
                 for _, name, request in page.figures:
                     if request.startswith("tensorboard/"):
                         screenshots.setdefault((self.snippets / name).resolve(), []).append((page.src_uri, request))
+        outside = [f"{runner.display(p)} (used on {', '.join(on)})" for p, on in used.items()
+                   if not p.is_relative_to(self.snippets.resolve())]
+        if outside:
+            raise PluginError("Pages name programs outside the snippets folder:\n  " + "\n  ".join(outside))
         missing = [f"{runner.display(p)} (used on {', '.join(on)})" for p, on in used.items() if not p.is_file()]
         if missing:
             raise PluginError("Pages include snippets that do not exist:\n  " + "\n  ".join(missing))
@@ -301,3 +346,4 @@ class BookPlugin(BasePlugin[BookConfig]):
     @event_priority(-110)  # after static-i18n has written the search index of both editions
     def on_post_build(self, config):
         publishing.split_search_index(Path(config.site_dir))
+        self.build_lock.release()

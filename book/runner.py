@@ -4,10 +4,18 @@ This is the one execution path of the book: the mkdocs hook puts `Run.output(sec
 under each included section, and the chapter tests assert on the very same text.
 
 A result is cached by content. Its key covers the snippet file, the environment
-(Python, torch, torchvision, the device, the data mode) and this machinery; the
-record also lists every project file the program opened (imported modules, other
-snippets it ran, images it read) with their hashes, and a change to any of them makes
-the result stale. An unchanged snippet is therefore never re-run, a changed one always is.
+(Python and every package that can change an output, the device, the data mode) and this
+machinery as this process imported it; the record also lists every project file the program or
+any Python process it started opened (imported modules, other snippets it ran, images it read),
+the project folders it listed and, with real data, the data files it read, each with a
+fingerprint, and a change to any of them makes the result stale. An unchanged snippet is
+therefore never re-run, a changed one always is.
+
+A run is kept in bounds: it writes only in its own scratch folder (HOME, TMPDIR and the
+libraries' cache folders lead there too; the generated sitecustomize.py refuses writes elsewhere
+in the repository), it leads a process group that is ended when it finishes, fails, times out
+(TIMEOUT_S, BOOK_SNIPPET_TIMEOUT, default 900 s) or the build is stopped, and with stand-in data it
+runs in a network of its own with only loopback where Linux allows that (book/processes.py).
 """
 
 from __future__ import annotations
@@ -29,7 +37,9 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from book import CACHE_DIR, REPO, forkserver, shim, standins
+from filelock import FileLock  # comes with torch; works on Windows too
+
+from book import CACHE_DIR, REPO, code_digest, forkserver, processes, shim, standins
 
 SNIPPETS = REPO / "snippets"
 CACHE = CACHE_DIR / "runs"
@@ -50,6 +60,10 @@ _NOT_DEPENDENCIES = (".venv", ".cache", ".git", "data", "site", "logs")
 # Memory addresses in reprs such as <PIL.Image.Image ... at 0x7F3A...> change on every run.
 _ADDRESS = re.compile(r" at 0x[0-9A-Fa-f]+>")
 ADDRESS_SHOWN_AS = " at 0x…>"
+
+
+# The packages whose version can change what a program prints or draws.
+OUTPUT_PACKAGES = ("torch", "torchvision", "numpy", "pillow", "matplotlib", "tensorboard")
 
 
 class SnippetError(Exception):
@@ -139,6 +153,8 @@ class Run:
     def file(self, name: str) -> Path:
         """A file the program wrote in its working folder, e.g. a figure."""
         path = self.files / name
+        if not path.resolve().is_relative_to(self.files.resolve()):
+            raise SnippetError(f"{self.name}: '{name}' is not a file in the run's folder")
         if not path.is_file():
             written = sorted(str(p.relative_to(self.files)) for p in self.files.rglob("*") if p.is_file())
             raise SnippetError(f"{self.name} wrote no file '{name}' (it wrote: {', '.join(written) or 'none'})")
@@ -158,8 +174,7 @@ def environment(snippet: Path | None = None) -> dict[str, str]:
     return {
         "threads": str(threads_for(snippet)),
         "python": platform.python_version(),
-        "torch": version("torch"),
-        "torchvision": version("torchvision"),
+        **{package: version(package) for package in OUTPUT_PACKAGES},
         "accelerator": _accelerator(),
         "data": f"stand-in {standins.version()}" if mode == "standin" else f"real {REAL_DATA}",
         "around the program": hashlib.sha256(shim.source(mode).encode()).hexdigest()[:16],
@@ -248,25 +263,49 @@ def handed_to(snippet: Path) -> dict[str, Path]:
 
 
 def _key(snippet: Path) -> str:
-    parts = [display(snippet), _sha(snippet), _sha(LAUNCHER), _sha(FORKSERVER), _sha(Path(__file__)), json.dumps(environment(snippet), sort_keys=True)]
+    machinery = [code_digest(module) for module in (LAUNCHER, FORKSERVER, __file__, processes.__file__)]
+    parts = [display(snippet), _sha(snippet), *machinery, json.dumps(environment(snippet), sort_keys=True)]
     parts += [f"{name} {_sha(path)}" for name, path in sorted(handed_to(snippet).items())]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
 
 def _entry_dir(snippet: Path) -> Path:
-    slug = re.sub(r"[^\w.-]", "_", display(snippet))
-    return CACHE / f"{slug}-{_key(snippet)}"
+    return CACHE / f"{_slug(snippet)}-{_key(snippet)}"
 
 
 def _is_dependency(path: Path, snippet: Path) -> bool:
-    """Project files and files beside the snippet; not the venv, caches or data sets."""
+    """Project files and files beside the snippet, and with real data the data files; not the venv,
+    caches or stand-in data (their version is part of the key)."""
     if not path.is_file():
         return False
     if path == FORKSERVER:  # the process a run was forked from; part of the cache key instead
         return False
-    if path.is_relative_to(snippet.parent):
+    if path.is_relative_to(snippet.parent) or (data_mode() == "real" and path.is_relative_to(REAL_DATA)):
         return True
     return path.is_relative_to(REPO) and path.relative_to(REPO).parts[0] not in _NOT_DEPENDENCIES
+
+
+def _is_listing_dependency(folder: Path, snippet: Path) -> bool:
+    """A folder whose list of names can change what a program prints: a project folder, or real data."""
+    if not folder.is_dir():
+        return False
+    if folder.is_relative_to(snippet.parent) or (data_mode() == "real" and folder.is_relative_to(REAL_DATA)):
+        return True
+    return folder.is_relative_to(REPO) and folder != REPO and folder.relative_to(REPO).parts[0] not in _NOT_DEPENDENCIES
+
+
+def _fingerprint(name: str) -> str | None:
+    """What a recorded dependency is compared by: a file's sha256, or for real data (large) its size
+    and time of change; a folder's ("name/") list of names. None when it is gone."""
+    path = REPO / name.rstrip("/") if not Path(name).is_absolute() else Path(name.rstrip("/"))
+    if name.endswith("/"):
+        return hashlib.sha256("\n".join(sorted(os.listdir(path))).encode()).hexdigest() if path.is_dir() else None
+    if not path.is_file():
+        return None
+    if data_mode() == "real" and path.resolve().is_relative_to(REAL_DATA):
+        status = path.stat()
+        return f"size {status.st_size}, changed {status.st_mtime_ns}"
+    return _sha(path)
 
 
 def _load(entry: Path, snippet: Path) -> Run | None:
@@ -275,8 +314,7 @@ def _load(entry: Path, snippet: Path) -> Run | None:
     except (OSError, ValueError):
         return None
     for name, digest in saved["dependencies"].items():
-        dependency = REPO / name
-        if not dependency.is_file() or _sha(dependency) != digest:
+        if _fingerprint(name) != digest:
             return None
     return _from_saved(saved, snippet, entry, cached=True)
 
@@ -310,8 +348,14 @@ def run(snippet: Path | str, *, use_cache: bool = True) -> Run:
     snippet = _resolve(snippet)
     with _running_lock:
         lock = _running.setdefault(snippet, threading.Lock())
-    with lock:
+    # and never in two processes at once (two builds, a build and the tests): the second waits
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with lock, FileLock(CACHE / f"{_slug(snippet)}.lock"):
         return _run(snippet, use_cache)
+
+
+def _slug(snippet: Path) -> str:
+    return re.sub(r"[^\w.-]", "_", display(snippet))
 
 
 def _run(snippet: Path, use_cache: bool) -> Run:
@@ -324,8 +368,29 @@ def _run(snippet: Path, use_cache: bool) -> Run:
             return cached
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE))
-    workdir, record_path = scratch / "files", scratch / "record.json"
+    _remove_left_behind()
+    scratch = Path(tempfile.mkdtemp(prefix=processes.scratch_prefix("run"), dir=CACHE))
+    try:
+        return _run_in(scratch, snippet, handed, entry)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+
+
+_cleaned = False
+
+
+def _remove_left_behind() -> None:
+    """Scratch folders of runs whose build was killed (once per process)."""
+    global _cleaned
+    if not _cleaned:
+        _cleaned = True
+        for folder in processes.remove_left_behind(CACHE, "run"):
+            print(f"note: removed {display(folder)}, left by a build that was stopped", file=sys.stderr)
+
+
+def _run_in(scratch: Path, snippet: Path, handed: dict[str, Path], entry: Path) -> Run:
+    workdir, record_path, around_run = scratch / "files", scratch / "record.json", scratch / "around"
     workdir.mkdir()
     for name, source in handed.items():
         shutil.copyfile(source, workdir / name)
@@ -333,7 +398,18 @@ def _run(snippet: Path, use_cache: bool) -> Run:
     # PYTHONPATH: the generated sitecustomize.py (book/shim.py) and nothing else of the repository.
     around = shim.ensure(data_mode())
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", MPLBACKEND="Agg",
-               COLUMNS="80", LINES="24", OMP_NUM_THREADS=str(threads_for(snippet)), PYTHONPATH=str(around))
+               COLUMNS="80", LINES="24", OMP_NUM_THREADS=str(threads_for(snippet)), PYTHONPATH=str(around),
+               # gloo (torch.distributed) talks over loopback, not over the machine's first interface
+               GLOO_SOCKET_IFNAME="lo" if sys.platform.startswith("linux") else os.environ.get("GLOO_SOCKET_IFNAME", ""),
+               **{shim.OPENED_LOG: str(scratch / "opened.txt"), shim.PROTECTED: str(REPO),
+                  shim.WRITABLE: os.pathsep.join([str(scratch)] + ([str(REAL_DATA)] if data_mode() == "real" else []))})
+    # what the program or a library writes outside its working folder stays in the scratch folder too
+    for variable, folder in (("HOME", "home"), ("TMPDIR", "tmp"), ("MPLCONFIGDIR", "matplotlib"),
+                             ("TORCH_HOME", "torch"), ("TORCHINDUCTOR_CACHE_DIR", "inductor")):
+        (around_run / folder).mkdir(parents=True)
+        env[variable] = str(around_run / folder)
+    if sys.platform == "win32":
+        env["USERPROFILE"], env["TEMP"], env["TMP"] = env["HOME"], env["TMPDIR"], env["TMPDIR"]
     # The program finds its data in ./dataset, as a reader's program does.
     if data_mode() == "standin":
         with _standins_lock:
@@ -349,26 +425,20 @@ def _run(snippet: Path, use_cache: bool) -> Run:
             server = _forkserver(forkserver.for_program(snippet), around)
             proc = server.run([record_path, snippet], cwd=workdir, env=env, timeout=TIMEOUT_S)
         else:
-            proc = subprocess.run(
-                [sys.executable, str(LAUNCHER), str(record_path), str(snippet)],
-                cwd=workdir, env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
-            )
+            proc = _run_started_afresh([sys.executable, str(LAUNCHER), str(record_path), str(snippet)], workdir, env)
     except subprocess.TimeoutExpired:
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise SnippetError(f"{display(snippet)} did not finish within {TIMEOUT_S} s") from None
+        raise SnippetError(f"{display(snippet)} did not finish within {TIMEOUT_S} s "
+                           "(BOOK_SNIPPET_TIMEOUT sets the limit in seconds)") from None
     seconds = time.perf_counter() - started
 
     try:
         record = json.loads(record_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         record = None
-    try:
-        _check_outcome(snippet, proc, record)
-    except SnippetError:
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise
+    _check_outcome(snippet, proc, record)
 
-    opened = {Path(p) for p in record["opened"]} | {snippet}
+    opened = {Path(p) for p in record["opened"]} | {snippet} | _opened_by_children(scratch / "opened.txt")
+    listed = {Path(p).resolve() for p in record.get("listed", [])}
     saved = {
         "snippet": display(snippet),
         "chunks": [[line, _ADDRESS.sub(ADDRESS_SHOWN_AS, text)] for line, text in record["chunks"]],
@@ -377,12 +447,15 @@ def _run(snippet: Path, use_cache: bool) -> Run:
         "forked": forked,
         "device": record["device"],
         "environment": environment(snippet),
-        "dependencies": {display(p): _sha(p) for p in sorted(opened) if _is_dependency(p, snippet)},
+        "dependencies": {**{display(p): _fingerprint(display(p)) for p in sorted(opened) if _is_dependency(p, snippet)},
+                         **{display(p) + "/": _fingerprint(display(p) + "/")
+                            for p in sorted(listed) if _is_listing_dependency(p, snippet)}},
         "standin_data": sorted(set(standins.datasets_in(opened)) | _standin_reads(scratch / "standin-reads.txt")),
         "handed": {name: _sha(source) for name, source in sorted(handed.items())},
     }
     (scratch / "run.json").write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
     record_path.unlink()
+    shutil.rmtree(around_run)
     for old in CACHE.glob(entry.name.rsplit("-", 1)[0] + "-*"):
         shutil.rmtree(old, ignore_errors=True)
     try:
@@ -392,15 +465,67 @@ def _run(snippet: Path, use_cache: bool) -> Run:
     return _from_saved(saved, snippet, entry, cached=False)
 
 
+def _opened_by_children(log: Path) -> set[Path]:
+    """The files that Python processes the program started (torchrun's workers, `python -c`, …) opened,
+    as the generated sitecustomize.py noted them."""
+    try:
+        return {Path(line) for line in log.read_text(encoding="utf-8").splitlines() if line}
+    except FileNotFoundError:
+        return set()
+
+
+_started_afresh: set[subprocess.Popen] = set()
+
+
+def _run_started_afresh(command: list[str], workdir: Path, env: dict) -> subprocess.CompletedProcess:
+    """`python book/launch.py …` as a new process leading a process group of its own, which is ended
+    when the program ends (what it left running), times out, or the build is stopped."""
+    proc = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            encoding="utf-8", errors="replace", start_new_session=True,
+                            preexec_fn=_in_bounds if sys.platform.startswith("linux") else None)
+    _started_afresh.add(proc)
+    try:
+        out, err = proc.communicate(timeout=TIMEOUT_S)
+    finally:
+        processes.end_group(proc.pid)
+        proc.wait()
+        _started_afresh.discard(proc)
+    return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+
+def _in_bounds() -> None:
+    """In the new process, before the program: it dies with the build, and reaches no network."""
+    processes.die_with_parent()
+    if data_mode() == "standin":
+        processes.private_network()
+
+
+def stop_runs() -> None:
+    """End every run under way in this process (Ctrl-C, SIGTERM): each caller then sees its run killed."""
+    for client in list(_forkservers.values()):
+        client.stop_runs()
+    for proc in list(_started_afresh):
+        processes.end_group(proc.pid)
+
+
+def shutdown() -> None:
+    """End the runs under way and stop the fork servers (before the process restarts)."""
+    stop_runs()
+    for client in list(_forkservers.values()):
+        client.close()
+    _forkservers.clear()
+
+
 _forkservers: dict[tuple[str, Path], forkserver.Client] = {}
 _forkservers_lock = threading.Lock()
 
 
 def _forkserver(preload: str, around: Path) -> forkserver.Client:
-    """The server for programs that need `preload`, started with `around` on its PYTHONPATH."""
+    """The server for programs that need `preload`, started with `around` on its PYTHONPATH (and with
+    stand-in data, in a network of its own)."""
     with _forkservers_lock:
         if (preload, around) not in _forkservers:
-            _forkservers[(preload, around)] = client = forkserver.Client(preload, around)
+            _forkservers[(preload, around)] = client = forkserver.Client(preload, around, data_mode() == "standin")
             atexit.register(client.close)
         return _forkservers[(preload, around)]
 
@@ -492,11 +617,18 @@ def run_many(snippets, *, jobs: int | None = None, use_cache: bool = True,
     alone = [path for path in paths if times_itself(path)]
     later = [path for path in paths if path not in alone and HAND_OFFS.get(path.parent.name)]
     first = sorted((path for path in paths if path not in alone and path not in later), key=lambda p: p not in producers)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         list(pool.map(one, first))
         list(pool.map(one, later))  # after the runs whose files they are handed
-    for path in alone:
-        one(path)
+        for path in alone:
+            one(path)
+    except BaseException:  # Ctrl-C or SIGTERM: end the runs now rather than wait for them
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_runs()
+        raise
+    finally:
+        pool.shutdown(wait=True)
     return results, failures
 
 

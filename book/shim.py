@@ -13,7 +13,13 @@ build it holds:
   data is never touched; each process notes the stand-in data sets it reads in the file named
   by BOOK_STANDIN_READS (set by the runner for each run), so that the page marks the output.
 
-A real-data build (BOOK_DATA=real) gets a file that does nothing.
+In every build, and only where the runner sets the variables for a run:
+
+* each process notes the files it read and the modules it imported in the file named by
+  BOOK_OPENED_LOG, so that a change to a file that torchrun's workers or a `python -c` child
+  read makes the cached result stale;
+* writing is refused inside BOOK_PROTECTED (the repository) except under the folders listed in
+  BOOK_WRITABLE (the run's scratch folder; real data): a program cannot change the book.
 """
 
 from __future__ import annotations
@@ -29,6 +35,78 @@ from book import CACHE_DIR, offline
 FOLDER = CACHE_DIR / "shim"
 MARKER = "book-standin.json"  # written by book/standins.py into the stand-in dataset folder
 READS_LOG = "BOOK_STANDIN_READS"
+OPENED_LOG = "BOOK_OPENED_LOG"
+PROTECTED, WRITABLE = "BOOK_PROTECTED", "BOOK_WRITABLE"
+
+
+def note_opened_files(log_variable: str) -> None:
+    """Note, in the file that `log_variable` names, the files this process read and the modules it
+    imported (outside the Python installation), when it exits."""
+    import atexit
+    import os
+    import sys
+
+    # the variable is read when it is needed: a run forked from a process that started without it has it
+    installed = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix})
+    opened = set()
+
+    def note(event, args):
+        if event == "open" and isinstance(args[0], (str, bytes)) and not any(flag in (args[1] or "r") for flag in "wax+"):
+            opened.add(os.path.abspath(os.fsdecode(args[0])))
+
+    def write():
+        log = os.environ.get(log_variable)
+        if not log:
+            return
+        modules = {getattr(module, "__file__", None) for module in list(sys.modules.values())}
+        found = {path for path in opened | {os.path.abspath(f) for f in modules if f} if not path.startswith(installed)}
+        with open(log, "a", encoding="utf-8") as out:
+            out.write("".join(path + "\n" for path in sorted(found)))
+
+    sys.addaudithook(note)
+    atexit.register(write)
+
+
+def refuse_writes_outside(protected_variable: str, writable_variable: str) -> None:
+    """Refuse, with a PermissionError naming the path, to write, make, move or remove anything inside
+    the folder `protected_variable` names, except under the folders of `writable_variable`."""
+    import os
+    import sys
+
+    inside = lambda path, folder: path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+    resolved = {}  # the variables' values -> (protected folder, writable folders); read when needed, as above
+
+    def bounds():
+        key = (os.environ.get(protected_variable, ""), os.environ.get(writable_variable, ""))
+        if key not in resolved:
+            resolved[key] = (os.path.realpath(key[0]) if key[0] else None,
+                             [os.path.realpath(folder) for folder in key[1].split(os.pathsep) if folder])
+        return resolved[key]
+    changes = {"os.mkdir": (0,), "os.remove": (0,), "os.rmdir": (0,), "os.rename": (0, 1), "os.symlink": (1,),
+               "os.link": (1,), "os.truncate": (0,), "os.chmod": (0,), "os.utime": (0,), "shutil.rmtree": (0,)}
+
+    def check(event, args):
+        if event == "open":
+            if not isinstance(args[0], (str, bytes)) or not any(flag in (args[1] or "r") for flag in "wax+"):
+                return
+            positions = (0,)
+        elif event in changes:
+            positions = changes[event]
+        else:
+            return
+        protected, writable = bounds()
+        if protected is None:
+            return
+        for position in positions:
+            target = args[position]
+            if not isinstance(target, (str, bytes, os.PathLike)):
+                continue
+            path = os.path.realpath(os.fsdecode(target))
+            if inside(path, protected) and not any(inside(path, folder) for folder in writable):
+                raise PermissionError(f"the book's build lets a program write only in its own working folder; "
+                                      f"refused: {path}")
+
+    sys.addaudithook(check)
 
 
 def accept_standin_checksums(marker: str) -> None:
@@ -118,10 +196,18 @@ def source(mode: str) -> str:
     """The text of sitecustomize.py for a build in `mode` ("standin" or "real")."""
     header = ('"""Written by the book\'s build (book/shim.py) for its own runs of the programs; not part of\n'
               'any program, and not needed on a reader\'s computer."""\n')
+    bounds = "\n\n".join([
+        "# --- what a program read, and where it may write ---",
+        inspect.getsource(note_opened_files),
+        inspect.getsource(refuse_writes_outside),
+        f"note_opened_files({OPENED_LOG!r})",
+        f"refuse_writes_outside({PROTECTED!r}, {WRITABLE!r})",
+    ])
     if mode == "real":
-        return header
+        return header + "\n\n" + bounds + "\n"
     return "\n\n".join([
         header,
+        bounds,
         "# --- the network guard (book/offline.py) ---",
         inspect.getsource(offline),
         "install()",

@@ -31,7 +31,7 @@ import pickle
 import shutil
 from pathlib import Path
 
-from book import CACHE_DIR
+from book import CACHE_DIR, code_digest
 from book.shim import MARKER as MARKER_NAME
 
 ROOT = CACHE_DIR / "standin-data"
@@ -43,7 +43,7 @@ ANTS_BEES_FOLDER = "hymenoptera_data"
 
 
 def version() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return code_digest(__file__)[:16]
 
 
 def _current() -> bool:

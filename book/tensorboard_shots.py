@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from book import CACHE_DIR
+from book import CACHE_DIR, code_digest
 
 log = logging.getLogger("mkdocs.book.tensorboard")
 
@@ -77,7 +77,7 @@ class Shot:
             digest.update(str(path.relative_to(self.logdir)).encode())
             digest.update(path.read_bytes())
         digest.update(json.dumps([self.tab, self.tag, self.expand, kind]).encode())
-        digest.update(Path(__file__).read_bytes())
+        digest.update(code_digest(__file__).encode())
         return digest.hexdigest()[:20]
 
 

@@ -1,0 +1,165 @@
+"""A program run by the build stays in bounds: it writes only in its own folder, reaches no other
+host (UDP and child processes included), leaves nothing running, and whatever it or its children
+read makes its cached result stale when it changes (book/runner.py, book/shim.py, book/processes.py)."""
+
+import os
+import textwrap
+import time
+
+import pytest
+
+import book
+from book import REPO, runner
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "CACHE", tmp_path / "cache")
+
+
+@pytest.fixture(params=["forked", "started afresh"])
+def both_ways(request, monkeypatch):
+    """Each case holds for runs forked from the fork server and for runs started as new processes."""
+    monkeypatch.setenv("BOOK_FORKSERVER", "1" if request.param == "forked" else "0")
+
+
+def write(path, text):
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_program_cannot_write_into_the_repository(tmp_path, both_ways):
+    target = REPO / "docs" / "written-by-a-program.md"
+    snippet = write(tmp_path / "writes.py", f"""
+        # expected-error: PermissionError
+        # --8<-- [start:write]
+        open({str(target)!r}, "w").write("# A page nobody wrote")
+        # --8<-- [end:write]
+    """)
+    shown = runner.run(snippet).output("write")
+    assert not target.exists()
+    assert f"PermissionError: the book's build lets a program write only in its own working folder; refused: {target}" in shown
+
+
+def test_a_program_writes_its_home_and_temporary_files_in_its_scratch_folder(tmp_path, both_ways):
+    snippet = write(tmp_path / "where.py", """
+        import os, tempfile
+        from pathlib import Path
+        for name in ("HOME", "TMPDIR", "MPLCONFIGDIR", "TORCH_HOME"):
+            print(name, Path(os.environ[name]).parent == Path.cwd().parent / "around")
+        print(Path(tempfile.gettempdir()) == Path(os.environ["TMPDIR"]))
+    """)
+    assert runner.run(snippet).output() == "HOME True\nTMPDIR True\nMPLCONFIGDIR True\nTORCH_HOME True\nTrue\n"
+    assert [p.name for p in runner.CACHE.iterdir() if p.is_dir()] and not list(runner.CACHE.glob("*/around"))
+
+
+def test_udp_to_another_host_is_refused(tmp_path, both_ways):
+    snippet = write(tmp_path / "udp.py", """
+        # expected-error: OfflineError
+        import socket
+        # --8<-- [start:send]
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"hello", ("192.0.2.1", 9))
+        # --8<-- [end:send]
+    """)
+    assert "offline: refused to reach 192.0.2.1:9" in runner.run(snippet).output("send")
+
+
+def test_a_child_process_cannot_reach_another_host_either(tmp_path, both_ways):
+    snippet = write(tmp_path / "child_reaches_out.py", """
+        import subprocess, sys
+        child = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('192.0.2.1', 80), timeout=5)"],
+                               capture_output=True, text=True)
+        print(child.returncode, child.stderr.strip().splitlines()[-1])
+    """)
+    shown = runner.run(snippet).output()
+    assert shown.startswith("1 ") and "offline: refused to reach 192.0.2.1:80" in shown
+
+
+def test_processes_a_program_leaves_running_are_ended_with_it(tmp_path, both_ways):
+    pid_file = tmp_path / "child.pid"
+    snippet = write(tmp_path / "leaves_a_child.py", f"""
+        import subprocess, sys
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+        open({str(pid_file)!r}, "w").write(str(child.pid))
+        print("started")
+    """)
+    assert runner.run(snippet).output() == "started\n"
+    pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(pid), "the program's child outlived its run"
+
+
+def test_a_timed_out_program_is_ended_with_its_children(tmp_path, monkeypatch, both_ways):
+    monkeypatch.setattr(runner, "TIMEOUT_S", 3)
+    pid_file = tmp_path / "child.pid"
+    snippet = write(tmp_path / "hangs.py", f"""
+        import subprocess, sys, time
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+        open({str(pid_file)!r}, "w").write(str(child.pid))
+        time.sleep(120)
+    """)
+    with pytest.raises(runner.SnippetError, match=r"hangs.py did not finish within 3 s \(BOOK_SNIPPET_TIMEOUT"):
+        runner.run(snippet)
+    time.sleep(1)
+    assert not alive(int(pid_file.read_text())), "a timed-out program's child was left running"
+    assert not [p for p in runner.CACHE.iterdir() if p.is_dir()], "the timed-out run's scratch folder was left"
+
+
+def test_a_file_that_a_child_process_reads_is_a_dependency(tmp_path):
+    value = write(tmp_path / "value.txt", "1\n")
+    snippet = write(tmp_path / "child_reads.py", f"""
+        import subprocess, sys
+        print(subprocess.run([sys.executable, "-c", "print(open({str(value)!r}).read().strip())"],
+                             capture_output=True, text=True).stdout, end="")
+    """)
+    assert runner.run(snippet).output() == "1\n"
+    assert runner.run(snippet).cached
+    write(value, "2\n")
+    again = runner.run(snippet)
+    assert not again.cached and again.output() == "2\n"
+
+
+def test_a_folder_listing_is_a_dependency(tmp_path):
+    (tmp_path / "pictures").mkdir()
+    (tmp_path / "pictures" / "a.png").write_bytes(b"")
+    snippet = write(tmp_path / "lists.py", """
+        import os
+        from pathlib import Path
+        print(sorted(os.listdir(Path(__file__).with_name("pictures"))))
+    """)
+    assert runner.run(snippet).output() == "['a.png']\n"
+    assert runner.run(snippet).cached
+    (tmp_path / "pictures" / "b.png").write_bytes(b"")
+    again = runner.run(snippet)
+    assert not again.cached and again.output() == "['a.png', 'b.png']\n"
+
+
+def test_a_large_output_is_collected_in_linear_time(tmp_path):
+    snippet = write(tmp_path / "talks.py", """
+        for i in range(100_000):
+            print("x" * 79)
+    """)
+    started = time.perf_counter()
+    result = runner.run(snippet)
+    assert len(result.output()) == 8_000_000
+    assert time.perf_counter() - started < 30, "8 MB of output took more than 30 s to collect"
+
+
+def test_the_cache_key_covers_every_package_that_can_change_an_output():
+    assert {"torch", "torchvision", "numpy", "pillow", "matplotlib", "tensorboard"} <= runner.environment().keys()
+
+
+def test_an_edit_to_the_machinery_is_noticed(monkeypatch):
+    assert book.machinery_changed() == []
+    monkeypatch.setitem(book.MACHINERY, "runner.py", "0" * 64)
+    assert book.machinery_changed() == ["runner.py"]
