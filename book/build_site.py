@@ -16,12 +16,13 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from book import CACHE_DIR, REPO, processes
-
-SITE = REPO / "site"
+from book import CACHE_DIR, processes
 
 
 def main(arguments: list[str]) -> int:
+    """Build the book of the current folder (its mkdocs.yml) into ./site."""
+    here = Path.cwd()
+    site = here / "site"
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     lock = FileLock(CACHE_DIR / "site.lock")
     try:
@@ -30,18 +31,18 @@ def main(arguments: list[str]) -> int:
         print("Another build of this checkout is running; this one starts when it is done.", flush=True)
         lock.acquire()
     try:
-        processes.remove_left_behind(REPO, ".site-partial")
-        partial = Path(tempfile.mkdtemp(prefix=processes.scratch_prefix(".site-partial"), dir=REPO))
+        processes.remove_left_behind(here, ".site-partial")
+        partial = Path(tempfile.mkdtemp(prefix=processes.scratch_prefix(".site-partial"), dir=here))
         try:
             done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(partial), *arguments],
-                                  cwd=REPO)
+                                  cwd=here)
             if done.returncode != 0:
                 print("The build failed; site/ is left as it was.", file=sys.stderr)
                 return done.returncode
-            old = REPO / f"{partial.name}.old"
-            if SITE.exists():
-                SITE.rename(old)
-            partial.rename(SITE)
+            old = here / f"{partial.name}.old"
+            if site.exists():
+                site.rename(old)
+            partial.rename(site)
             shutil.rmtree(old, ignore_errors=True)
             return 0
         finally:

@@ -101,7 +101,7 @@ def _reap() -> None:
 
 
 def _handle(conn: socket.socket, launch, clean_path: list[str]) -> int:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the build, which ends the runs
     conn.settimeout(None)
     request = json.loads(conn.makefile("r", encoding="utf-8").readline())
     processes.die_with_parent(signal.SIGTERM)  # the server is gone: end the run, then this handler

@@ -113,9 +113,24 @@ def small_book(folder: Path, pages: dict[str, str], programs: dict[str, str] = {
 def site(tmp_path_factory) -> Path:
     """The book built with `mkdocs build --strict`, as `make build` does it."""
     site_dir = tmp_path_factory.mktemp("site")
+    before = repository_state()
     result = mkdocs_build(REPO / "mkdocs.yml", site_dir)
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
+    CHANGED_BY_THE_BUILD.extend(sorted(set(before.items()) ^ set(repository_state().items())))
     return site_dir
+
+
+CHANGED_BY_THE_BUILD: list[tuple[str, str]] = []  # (file, its digest before or after) that the `site` build changed
+
+
+def repository_state() -> dict[str, str]:
+    """Every file of the repository that git does not ignore (the book's sources), with its sha256."""
+    import hashlib
+
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=REPO,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    return {name: hashlib.sha256((REPO / name).read_bytes()).hexdigest() if (REPO / name).is_file() else "gone"
+            for name in listed if name}
 
 
 @contextlib.contextmanager

@@ -96,3 +96,9 @@ def test_a_failing_snippet_stops_the_build_and_writes_no_site(tmp_path):
     assert "ValueError: kernel too big" in report
     assert "used on: en/index.md, zh/index.md" in report or "used on: zh/index.md, en/index.md" in report
     assert not site_dir.exists()
+
+
+def test_the_build_leaves_the_repository_as_it_was(site):
+    from conftest import CHANGED_BY_THE_BUILD
+
+    assert CHANGED_BY_THE_BUILD == [], "the build wrote into the repository"
