@@ -403,11 +403,14 @@ def _run_in(scratch: Path, snippet: Path, handed: dict[str, Path], entry: Path) 
                GLOO_SOCKET_IFNAME="lo" if sys.platform.startswith("linux") else os.environ.get("GLOO_SOCKET_IFNAME", ""),
                **{shim.OPENED_LOG: str(scratch / "opened.txt"), shim.PROTECTED: str(REPO),
                   shim.WRITABLE: os.pathsep.join([str(scratch)] + ([str(REAL_DATA)] if data_mode() == "real" else []))})
-    # what the program or a library writes outside its working folder stays in the scratch folder too
+    # what the program or a library writes outside its working folder stays in the scratch folder too;
+    # torch's downloads go to ~/.cache/torch as on a reader's machine (a program may print that path)
     for variable, folder in (("HOME", "home"), ("TMPDIR", "tmp"), ("MPLCONFIGDIR", "matplotlib"),
-                             ("TORCH_HOME", "torch"), ("TORCHINDUCTOR_CACHE_DIR", "inductor")):
+                             ("TORCHINDUCTOR_CACHE_DIR", "inductor")):
         (around_run / folder).mkdir(parents=True)
         env[variable] = str(around_run / folder)
+    for variable in ("TORCH_HOME", "XDG_CACHE_HOME"):
+        env.pop(variable, None)
     if sys.platform == "win32":
         env["USERPROFILE"], env["TEMP"], env["TMP"] = env["HOME"], env["TMPDIR"], env["TMPDIR"]
     # The program finds its data in ./dataset, as a reader's program does.

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from book import CACHE_DIR, code_digest
+from book import CACHE_DIR, code_digest, processes
 
 log = logging.getLogger("mkdocs.book.tensorboard")
 
@@ -166,8 +166,10 @@ class _tensorboard:
         command = [shutil.which("tensorboard", path=str(Path(sys.executable).parent)) or "tensorboard", f"--logdir={logdir}",
                    "--host", "127.0.0.1", "--port", str(port), "--reload_interval", "1"]
         self.log = tempfile.TemporaryFile()
+        # its own process group, ended afterwards; and ended by the kernel if the build is killed
         self.process = subprocess.Popen(command, cwd=self.logdir, stdout=self.log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+                                        start_new_session=True,
+                                        preexec_fn=processes.die_with_parent if sys.platform.startswith("linux") else None)
         try:
             return self._wait_until_ready(f"http://127.0.0.1:{port}")
         except BaseException:  # Ctrl-C while waiting too: never leave the server behind

@@ -56,8 +56,14 @@ def started_by(cache_dir, program):
     return found
 
 
+def pids_started_by(cache_dir) -> list[int]:
+    return [int(proc.name) for proc in Path("/proc").iterdir()
+            if proc.name.isdigit() and f"BOOK_CACHE_DIR={cache_dir}" in _environment(proc)]
+
+
 @pytest.mark.skipif(not (os.environ.get("CI") or __import__("shutil").which("chromium")), reason="needs chromium")
-def test_ctrl_c_during_a_build_leaves_no_tensorboard_browser_or_fork_server_running(tmp_path):
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigkill"])
+def test_a_build_stopped_during_a_screenshot_leaves_no_tensorboard_browser_or_fork_server_running(tmp_path, stop):
     project = tmp_path / "project"
     page = "# Page\n\n![shot](run:scalars.py/tensorboard/scalars?tag=interrupted)\n"
     small_book(project, {"zh/index.md": page, "en/index.md": page}, {"scalars.py": textwrap.dedent("""
@@ -79,15 +85,24 @@ def test_ctrl_c_during_a_build_leaves_no_tensorboard_browser_or_fork_server_runn
     assert started_by(cache, "tensorboard") and started_by(cache, "chromium"), \
         "the build never got to the screenshot:\n" + build.stdout.read().decode()
     time.sleep(0.5)
-    os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    import ipaddress
+
+    listening = {address for pid in pids_started_by(cache) for address, private in listening_sockets(pid) if not private}
+    assert listening, "tensorboard was not seen listening: the check shows nothing"
+    assert all(ipaddress.ip_address(address.rsplit(":", 1)[0]).is_loopback for address in listening), listening
+    if stop == "ctrl-c":
+        os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    else:
+        os.kill(build.pid, signal.SIGKILL)
     build.wait(timeout=60)
     deadline = time.monotonic() + 10  # the snippet fork server notices its parent is gone within a second
-    while started_by(cache, "book.forkserver") and time.monotonic() < deadline:
+    while started_by(cache, "") and time.monotonic() < deadline:
         time.sleep(0.2)
     assert build.returncode != 0
     assert started_by(cache, "book.forkserver") == [], "a snippet fork server was left running"
     assert started_by(cache, "tensorboard") == [], "a tensorboard server was left running"
     assert started_by(cache, "chromium") == [], "a headless browser was left running"
+    assert started_by(cache, "") == [], "a process of the build was left running"
 
 
 def sleeping_book(project: Path, started: Path) -> None:

@@ -53,11 +53,13 @@ def test_a_program_writes_its_home_and_temporary_files_in_its_scratch_folder(tmp
     snippet = write(tmp_path / "where.py", """
         import os, tempfile
         from pathlib import Path
-        for name in ("HOME", "TMPDIR", "MPLCONFIGDIR", "TORCH_HOME"):
+        import torch
+        for name in ("HOME", "TMPDIR", "MPLCONFIGDIR"):
             print(name, Path(os.environ[name]).parent == Path.cwd().parent / "around")
         print(Path(tempfile.gettempdir()) == Path(os.environ["TMPDIR"]))
+        print(torch.hub.get_dir() == os.path.expanduser("~/.cache/torch/hub"))
     """)
-    assert runner.run(snippet).output() == "HOME True\nTMPDIR True\nMPLCONFIGDIR True\nTORCH_HOME True\nTrue\n"
+    assert runner.run(snippet).output() == "HOME True\nTMPDIR True\nMPLCONFIGDIR True\nTrue\nTrue\n"
     assert [p.name for p in runner.CACHE.iterdir() if p.is_dir()] and not list(runner.CACHE.glob("*/around"))
 
 
