@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from book import CACHE_DIR, REPO, forkserver, shim, standins
+from book import CACHE_DIR, REPO, caches, forkserver, shim, standins
 
 SNIPPETS = REPO / "snippets"
 CACHE = CACHE_DIR / "runs"
@@ -270,15 +270,115 @@ def _is_dependency(path: Path, snippet: Path) -> bool:
 
 
 def _load(entry: Path, snippet: Path) -> Run | None:
+    """The cached run, or None when there is none or it is out of date. A damaged entry is
+    reported, removed, and None returned, so that the program runs again."""
     try:
-        saved = json.loads((entry / "run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = (entry / "run.json").read_bytes()
+        fault = _fault(entry, data)
+    except FileNotFoundError:
+        if not entry.exists():
+            return None
+        fault = "run.json: missing"
+    except OSError as error:
+        fault = f"run.json: cannot be read ({error})"
+    if fault:
+        caches.damaged(entry, fault, "running the program again")
+        shutil.rmtree(entry, ignore_errors=True)
         return None
+    saved = json.loads(data)
     for name, digest in saved["dependencies"].items():
         dependency = REPO / name
         if not dependency.is_file() or _sha(dependency) != digest:
             return None
     return _from_saved(saved, snippet, entry, cached=True)
+
+
+def _texts(value) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _named_texts(value) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+def _is_line(value) -> bool:
+    return value is None or type(value) is int
+
+
+def _is_error(value) -> bool:
+    if value is None:
+        return True
+    return (isinstance(value, dict) and _is_line(value.get("line")) and type(value.get("library_frames")) is int
+            and isinstance(value.get("summary"), str) and isinstance(value.get("frames"), list)
+            and all(isinstance(f, list) and len(f) == 3 and _is_line(f[0]) and isinstance(f[1], str)
+                    and (f[2] is None or isinstance(f[2], str)) for f in value["frames"]))
+
+
+# Every field of run.json and the test its value must pass.
+RECORD_FIELDS = {
+    "snippet": lambda v: isinstance(v, str),
+    "chunks": lambda v: isinstance(v, list) and all(
+        isinstance(c, list) and len(c) == 2 and _is_line(c[0]) and isinstance(c[1], str) for c in v),
+    "error": _is_error,
+    "seconds": lambda v: type(v) in (int, float),
+    "forked": lambda v: isinstance(v, bool),
+    "device": lambda v: isinstance(v, str),
+    "environment": lambda v: _named_texts(v) and "torch" in v,
+    "dependencies": _named_texts,
+    "standin_data": _texts,
+    "handed": _named_texts,
+    "files": _named_texts,
+    "checksum": lambda v: isinstance(v, str),
+}
+PICTURES = (".png", ".jpg", ".jpeg")
+
+
+def _checksum(saved: dict) -> str:
+    """The sha256 of a record's content, its own checksum left out."""
+    content = {name: value for name, value in saved.items() if name != "checksum"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _written(folder: Path) -> dict[str, str]:
+    """sha256 of every file a run wrote in its working folder (not the ./dataset link), by relative name."""
+    found = {}
+    for top, folders, files in os.walk(folder):
+        for name in files:
+            path = Path(top) / name
+            if not path.is_symlink():
+                found[path.relative_to(folder).as_posix()] = _sha(path)
+    return found
+
+
+def _fault(entry: Path, data: bytes) -> str | None:
+    """What is wrong with a cache entry whose run.json holds `data`, or None: the record's fields
+    and their types, its checksum, the files it lists and their checksums, pictures decoded."""
+    try:
+        saved = json.loads(data.decode("utf-8"))
+    except ValueError:
+        return "run.json: not JSON"
+    if not isinstance(saved, dict):
+        return "run.json: not an object"
+    wrong = [name for name, valid in RECORD_FIELDS.items() if name not in saved or not valid(saved[name])]
+    if wrong:
+        return f"run.json: {', '.join(wrong)} missing or of the wrong type"
+    if saved["checksum"] != _checksum(saved):
+        return "run.json: its checksum does not match its content"
+    for name, digest in saved["files"].items():
+        path = entry / "files" / name
+        if not path.is_file():
+            return f"files/{name}: missing"
+        if _sha(path) != digest:
+            return f"files/{name}: its checksum does not match"
+        if path.suffix.lower() in PICTURES:
+            from PIL import Image
+
+            try:
+                with Image.open(path) as picture:
+                    picture.load()
+            except Exception as error:  # Pillow raises many kinds for a broken file
+                return f"files/{name}: not a readable picture ({error})"
+    return None
 
 
 def _from_saved(saved: dict, snippet: Path, entry: Path, cached: bool) -> Run:
@@ -380,7 +480,9 @@ def _run(snippet: Path, use_cache: bool) -> Run:
         "dependencies": {display(p): _sha(p) for p in sorted(opened) if _is_dependency(p, snippet)},
         "standin_data": sorted(set(standins.datasets_in(opened)) | _standin_reads(scratch / "standin-reads.txt")),
         "handed": {name: _sha(source) for name, source in sorted(handed.items())},
+        "files": _written(workdir),
     }
+    saved["checksum"] = _checksum(saved)
     (scratch / "run.json").write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
     record_path.unlink()
     for old in CACHE.glob(entry.name.rsplit("-", 1)[0] + "-*"):
