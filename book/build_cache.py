@@ -37,6 +37,7 @@ from jinja2.bccache import FileSystemBytecodeCache, bc_magic
 from book import CACHE_DIR, caches
 
 CACHE = CACHE_DIR / "build"
+used: set[Path] = set()  # the entries this process read or made; book/caches.py removes the others after a build
 
 
 def remembered(kind: str, name: str, inputs: Iterable[str | bytes], make: Callable[[], str]) -> str:
@@ -51,6 +52,7 @@ def remembered(kind: str, name: str, inputs: Iterable[str | bytes], make: Callab
     folder = CACHE / kind
     stem = re.sub(r"[^\w.-]+", "_", name).strip("_") or "index"
     path = folder / f"{stem}.{digest.hexdigest()[:20]}.txt"
+    used.add(path)
     try:
         header, _, value = path.read_bytes().partition(b"\n")
     except FileNotFoundError:

@@ -79,3 +79,22 @@ def damaged(entry: Path, what: str, then: str) -> None:
     """The one log line for a damaged entry, which the caller removes and makes again."""
     log.info(f"Cache entry {shown(entry)} is damaged ({what}); {then}")
 
+
+def prune(snippets: Path) -> list[Path]:
+    """After a whole build: remove the entries that no current page or program can use; returns them.
+    Runs of programs no longer under `snippets`; and of what is kept by a digest of its inputs (a page's
+    search entries, glossary links, notebook and rendered notebook page, the TensorBoard screenshots,
+    the chapters' notebooks), whatever this build did not read or make."""
+    from book import build_cache, notebook_pages, runner, tensorboard_shots
+
+    gone = runner.remove_runs_of_deleted_programs(snippets)
+    key = "?" * 20  # a screenshot's name: its key, 20 hex digits (a picture still being written is not one)
+    kept = [(build_cache.CACHE, "*/*.txt", build_cache.used), (notebook_pages.FOLDER, "*/*.ipynb", notebook_pages.used),
+            (tensorboard_shots.CACHE, f"{key}.png", tensorboard_shots.used),
+            (tensorboard_shots.CACHE, f"{key}.sha256", tensorboard_shots.used)]
+    for folder, pattern, used in kept:
+        for path in folder.glob(pattern):
+            if path not in used:
+                path.unlink(missing_ok=True)
+                gone.append(path)
+    return gone

@@ -24,7 +24,7 @@ from mkdocs.utils import get_relative_url
 
 from mkdocs.structure.files import File
 
-from book import (build_cache, chapters, glossary, math, notebook_pages, notebooks, offline, outputs, page_dates, pages,
+from book import (build_cache, caches, chapters, glossary, math, notebook_pages, notebooks, offline, outputs, page_dates, pages,
                   publishing, runner, tensorboard_shots)
 
 log = logging.getLogger("mkdocs.plugins.book")
@@ -53,6 +53,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.notebook_pages: dict[str, pages.Page] = {}  # notebook page's src_uri -> its chapter
         self.reading_order: list[str] = []
         self.contents: list[tuple[pages.Page, str]] = []  # (page, its nav section's title) in reading order
+        self.editions_built = 0  # editions whose build finished; the cache is pruned once all have
 
     # ------------------------------------------------------------------ configuration
 
@@ -301,3 +302,11 @@ class BookPlugin(BasePlugin[BookConfig]):
     @event_priority(-110)  # after static-i18n has written the search index of both editions
     def on_post_build(self, config):
         publishing.split_search_index(Path(config.site_dir))
+        self.editions_built += 1
+
+    def on_shutdown(self):
+        """Once every edition was built: remove what no current page or program can use from the cache."""
+        if self.editions_built >= len(pages.LANGUAGES):
+            gone = caches.prune(self.snippets)
+            if gone:
+                log.info(f"Removed {len(gone)} cache entries that no page or program uses any more")

@@ -494,6 +494,20 @@ def _run(snippet: Path, use_cache: bool) -> Run:
     return _from_saved(saved, snippet, entry, cached=False)
 
 
+def remove_runs_of_deleted_programs(snippets: Path) -> list[Path]:
+    """Remove the cached runs of programs under `snippets` that are no longer there; returns them.
+    (An edited program keeps one entry: storing its new run removes the older ones.)"""
+    def slug(path: Path) -> str:
+        return re.sub(r"[^\w.-]", "_", display(path))
+
+    programs, folder = {slug(path) for path in snippets.rglob("*.py")}, slug(snippets) + "_"
+    gone = [entry for entry in CACHE.glob(f"*-{'?' * 20}")
+            if entry.name[:-21].startswith(folder) and entry.name[:-21] not in programs]
+    for entry in gone:
+        shutil.rmtree(entry, ignore_errors=True)
+    return gone
+
+
 _forkservers: dict[tuple[str, Path], forkserver.Client] = {}
 _forkservers_lock = threading.Lock()
 

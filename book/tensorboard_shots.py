@@ -42,6 +42,7 @@ from book import CACHE_DIR, caches
 log = logging.getLogger("mkdocs.book.tensorboard")
 
 CACHE = CACHE_DIR / "tensorboard"
+used: set[Path] = set()  # pictures (and their digests) this process used; book/caches.py removes the others after a build
 TABS = ("scalars", "images", "graphs")
 VIEWPORT = {"width": 1200, "height": 800}
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -106,6 +107,7 @@ def take(shots: list[Shot]) -> dict[Shot, Path]:
         _screenshots({shot: found[shot] for shot in missing})
         for shot in missing:
             _seal(found[shot])
+    used.update(path for picture in found.values() for path in (picture, _digest_file(picture)))
     return found
 
 
