@@ -24,8 +24,8 @@ from mkdocs.utils import get_relative_url
 
 from mkdocs.structure.files import File
 
-from book import (build_cache, caches, chapters, glossary, math, notebook_pages, notebooks, offline, outputs, page_dates, pages,
-                  publishing, runner, tensorboard_shots)
+from book import (build_cache, caches, chapters, glossary, math, notebook_pages, notebooks, offline, outputs, page_dates,
+                  pages, publishing, runner, tensorboard_shots)
 
 log = logging.getLogger("mkdocs.plugins.book")
 

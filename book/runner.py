@@ -340,9 +340,12 @@ def _checksum(saved: dict) -> str:
 
 
 def _written(folder: Path) -> dict[str, str]:
-    """sha256 of every file a run wrote in its working folder (not the ./dataset link), by relative name."""
+    """sha256 of every file a run wrote in its working folder, by relative name; not ./dataset, the link
+    to the shared data (a junction on Windows, which os.walk would enter), nor other links."""
     found = {}
     for top, folders, files in os.walk(folder):
+        if Path(top) == folder:
+            folders[:] = [name for name in folders if name != "dataset"]
         for name in files:
             path = Path(top) / name
             if not path.is_symlink():
