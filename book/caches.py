@@ -1,7 +1,7 @@
 """Every cache the build keeps under .cache (BOOK_CACHE_DIR), in one list, and what keeps them sound.
 
 Each entry is checked when it is read: a record's fields and types, a sha256 of its own content,
-a sha256 of every file it lists, pictures decoded. An entry that fails is removed and made again,
+a sha256 of every file it lists, pictures read by Pillow. An entry that fails is removed and made again,
 with one line in the build's log naming it and what was wrong (`damaged()`). After a build,
 entries that no current page or program can use are removed (`prune()`), so the cache keeps the
 size of one build however often the book is edited and rebuilt.
@@ -43,7 +43,7 @@ class Cache:
 
 CACHES = [
     Cache("runs", "a program's run (book/runner.py): run.json, with a sha256 of its content and of every file "
-                  "in files/, what the program wrote; pictures decoded", ("*/run.json",), "folder",
+                  "in files/, what the program wrote; the pictures Pillow could read when written are read again", ("*/run.json",), "folder",
           FILE_DAMAGES + RUN_DAMAGES),
     Cache("build/search", "a page's search entries (book/build_cache.py remembered(): a sha256 line, then the value)",
           ("*.txt",)),
