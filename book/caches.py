@@ -42,9 +42,9 @@ class Cache:
 
 
 CACHES = [
-    Cache("runs", "a program's run (book/runner.py): run.json, with a sha256 of its content and of every file "
-                  "in files/, what the program wrote; the pictures Pillow could read when written are read again", ("*/run.json",), "folder",
-          FILE_DAMAGES + RUN_DAMAGES),
+    Cache("runs", "a program's run (book/runner.py): run.json, with a sha256 of its content and of every file in "
+                  "files/, what the program wrote; the pictures Pillow could read when written are read again",
+          ("*/run.json",), "folder", FILE_DAMAGES + RUN_DAMAGES),
     Cache("build/search", "a page's search entries (book/build_cache.py remembered(): a sha256 line, then the value)",
           ("*.txt",)),
     Cache("build/glossary", "a page's HTML with the glossary links (remembered())", ("*.txt",)),
