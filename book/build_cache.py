@@ -15,29 +15,35 @@ Three things cost most of a rebuild in which no snippet has to run:
 
 The book's plugin (book/plugin.py) turns the first two on.
 
-Entries are files named after the page and a digest of their inputs; making a new one for a
-page removes that page's old ones, so the cache does not grow with every edit.
+Entries are files named after the page and a digest of their inputs, their first line the sha256
+of the rest; making a new one for a page removes that page's old ones, and after a build the
+entries of pages that are gone are removed (book/caches.py), so the cache does not grow.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import pickle
 import re
 from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterable
 
-from jinja2 import FileSystemBytecodeCache
+from jinja2.bccache import FileSystemBytecodeCache, bc_magic
 
-from book import CACHE_DIR
+from book import CACHE_DIR, caches
 
 CACHE = CACHE_DIR / "build"
+used: set[Path] = set()  # the entries this process read or made; book/caches.py removes the others after a build
 
 
 def remembered(kind: str, name: str, inputs: Iterable[str | bytes], make: Callable[[], str]) -> str:
-    """`make()`, or what it returned last time for the same inputs."""
+    """`make()`, or what it returned last time for the same inputs. The file holds a line
+    "sha256 <digest of the rest>" and then the value; an entry whose digest does not match is
+    reported and made again."""
     digest = hashlib.sha256(kind.encode())
     for part in inputs:
         data = part.encode() if isinstance(part, str) else part
@@ -46,25 +52,59 @@ def remembered(kind: str, name: str, inputs: Iterable[str | bytes], make: Callab
     folder = CACHE / kind
     stem = re.sub(r"[^\w.-]+", "_", name).strip("_") or "index"
     path = folder / f"{stem}.{digest.hexdigest()[:20]}.txt"
+    used.add(path)
     try:
-        return path.read_text(encoding="utf-8")
+        header, _, value = path.read_bytes().partition(b"\n")
     except FileNotFoundError:
         pass
+    else:
+        if header == b"sha256 " + hashlib.sha256(value).hexdigest().encode():
+            return value.decode("utf-8")
+        caches.damaged(path, "its first line is not the sha256 of the rest", "making it again")
+        path.unlink(missing_ok=True)
     value = make()
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob(f"{stem}.{'?' * 20}.txt"):  # this name's entries only, not those of "{stem}.x"
         old.unlink(missing_ok=True)
+    data = value.encode("utf-8")
     partial = path.with_suffix(f".{os.getpid()}.partial")
-    partial.write_text(value, encoding="utf-8")
+    partial.write_bytes(b"sha256 " + hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
     partial.replace(path)
     return value
+
+
+class CheckedBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, which checks each file against its template's source.
+    A file it cannot read at all (emptied, cut short, overwritten) is reported and compiled again."""
+
+    def load_bytecode(self, bucket) -> None:
+        path = Path(self._get_cache_filename(bucket))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return
+        try:
+            bucket.load_bytecode(io.BytesIO(data))  # sets no code when the file is stale or damaged
+            if bucket.code is not None or (data.startswith(b"j2") and not data.startswith(bc_magic)):
+                return  # read, or written by another version of Jinja or Python
+            if not data.startswith(bc_magic):
+                fault = "not Jinja bytecode"
+            elif pickle.load(io.BytesIO(data[len(bc_magic):])) != bucket.checksum:
+                return  # the template has changed since
+            else:
+                fault = "its code is cut short or changed"
+        except Exception as error:  # pickle raises several kinds for a cut-short file
+            bucket.reset()
+            fault = f"unreadable bytecode ({type(error).__name__})"
+        caches.damaged(path, fault, "compiling the template again")
+        path.unlink(missing_ok=True)
 
 
 def compiled_templates(env):
     """The Jinja environment, keeping the templates it compiles in the cache."""
     folder = CACHE / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
-    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    env.bytecode_cache = CheckedBytecodeCache(str(folder))
     return env
 
 

@@ -32,6 +32,7 @@ from book.labels import label
 from book.publishing import edition_root
 
 FOLDER = CACHE_DIR / "notebook-pages"  # the notebooks the pages are rendered from
+used: set[Path] = set()  # the notebooks of this build's chapters; book/caches.py removes the others after a build
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.DOTALL)
 NOT_NEEDED = re.compile(r'<script src="">\s*</script>\s*|<script type="text/x-mathjax-config">.*?</script>\s*'
                         r'|<script type="module">.*?</script>\s*', re.DOTALL)
@@ -46,9 +47,10 @@ def page_file(config, language: str, chapter: str, notebook: str) -> File:
     from mkdocs_jupyter.plugin import NotebookFile
 
     source = FOLDER / language / f"{chapter}.ipynb"
-    if not source.is_file() or source.read_text(encoding="utf-8") != notebook:
+    used.add(source)
+    if not source.is_file() or source.read_bytes() != notebook.encode("utf-8"):  # bytes: a damaged file need not be UTF-8
         source.parent.mkdir(parents=True, exist_ok=True)
-        source.write_text(notebook, encoding="utf-8")
+        source.write_bytes(notebook.encode("utf-8"))
     file = File.generated(config, src_uri(language, chapter), abs_src_path=str(source),
                           inclusion=InclusionLevel.NOT_IN_NAV)
     page = NotebookFile(file, use_directory_urls=config.use_directory_urls, site_dir=config.site_dir)

@@ -30,8 +30,8 @@ from mkdocs.structure.files import File
 from filelock import FileLock
 
 from book import CACHE_DIR, machinery_changed
-from book import (build_cache, chapters, glossary, math, notebook_pages, notebooks, offline, outputs, page_dates, pages,
-                  publishing, runner, tensorboard_shots)
+from book import (build_cache, caches, chapters, glossary, math, notebook_pages, notebooks, offline, outputs, page_dates,
+                  pages, publishing, runner, tensorboard_shots)
 
 log = logging.getLogger("mkdocs.plugins.book")
 
@@ -92,6 +92,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             sys.stdout.flush()
             sys.stderr.flush()
             os.execv(sys.executable, [sys.executable, "-m", "mkdocs", *sys.argv[1:]])
+        self.editions_built = 0  # editions whose build finished; the cache is pruned once all have
 
     # ------------------------------------------------------------------ configuration
 
@@ -347,3 +348,11 @@ class BookPlugin(BasePlugin[BookConfig]):
     def on_post_build(self, config):
         publishing.split_search_index(Path(config.site_dir))
         self.build_lock.release()
+        self.editions_built += 1
+
+    def on_shutdown(self):
+        """Once every edition was built: remove what no current page or program can use from the cache."""
+        if self.editions_built >= len(pages.LANGUAGES):
+            gone = caches.prune(self.snippets)
+            if gone:
+                log.info(f"Removed {len(gone)} cache entries that no page or program uses any more")

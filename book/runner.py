@@ -39,7 +39,7 @@ from pathlib import Path
 
 from filelock import FileLock  # comes with torch; works on Windows too
 
-from book import CACHE_DIR, REPO, code_digest, forkserver, processes, shim, standins
+from book import CACHE_DIR, REPO, caches, code_digest, forkserver, processes, shim, standins
 
 SNIPPETS = REPO / "snippets"
 CACHE = CACHE_DIR / "runs"
@@ -309,14 +309,131 @@ def _fingerprint(name: str) -> str | None:
 
 
 def _load(entry: Path, snippet: Path) -> Run | None:
+    """The cached run, or None when there is none or it is out of date. A damaged entry is
+    reported, removed, and None returned, so that the program runs again."""
     try:
-        saved = json.loads((entry / "run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = (entry / "run.json").read_bytes()
+        fault = _fault(entry, data)
+    except FileNotFoundError:
+        if not entry.exists():
+            return None
+        fault = "run.json: missing"
+    except OSError as error:
+        fault = f"run.json: cannot be read ({error})"
+    if fault:
+        caches.damaged(entry, fault, "running the program again")
+        shutil.rmtree(entry, ignore_errors=True)
         return None
+    saved = json.loads(data)
     for name, digest in saved["dependencies"].items():
         if _fingerprint(name) != digest:
             return None
     return _from_saved(saved, snippet, entry, cached=True)
+
+
+def _texts(value) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _named_texts(value) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+def _is_line(value) -> bool:
+    return value is None or type(value) is int
+
+
+def _is_error(value) -> bool:
+    if value is None:
+        return True
+    return (isinstance(value, dict) and _is_line(value.get("line")) and type(value.get("library_frames")) is int
+            and isinstance(value.get("summary"), str) and isinstance(value.get("frames"), list)
+            and all(isinstance(f, list) and len(f) == 3 and _is_line(f[0]) and isinstance(f[1], str)
+                    and (f[2] is None or isinstance(f[2], str)) for f in value["frames"]))
+
+
+# Every field of run.json and the test its value must pass.
+RECORD_FIELDS = {
+    "snippet": lambda v: isinstance(v, str),
+    "chunks": lambda v: isinstance(v, list) and all(
+        isinstance(c, list) and len(c) == 2 and _is_line(c[0]) and isinstance(c[1], str) for c in v),
+    "error": _is_error,
+    "seconds": lambda v: type(v) in (int, float),
+    "forked": lambda v: isinstance(v, bool),
+    "device": lambda v: isinstance(v, str),
+    "environment": lambda v: _named_texts(v) and "torch" in v,
+    "dependencies": _named_texts,
+    "standin_data": _texts,
+    "handed": _named_texts,
+    "files": _named_texts,
+    "pictures": _texts,
+    "checksum": lambda v: isinstance(v, str),
+}
+PICTURES = (".png", ".jpg", ".jpeg")
+
+
+def _checksum(saved: dict) -> str:
+    """The sha256 of a record's content, its own checksum left out."""
+    content = {name: value for name, value in saved.items() if name != "checksum"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _written(folder: Path) -> dict[str, str]:
+    """sha256 of every file a run wrote in its working folder, by relative name; not ./dataset, the link
+    to the shared data (a junction on Windows, which os.walk would enter), nor other links."""
+    found = {}
+    for top, folders, files in os.walk(folder):
+        if Path(top) == folder:
+            folders[:] = [name for name in folders if name != "dataset"]
+        for name in files:
+            path = Path(top) / name
+            if not path.is_symlink():
+                found[path.relative_to(folder).as_posix()] = _sha(path)
+    return found
+
+
+def _fault(entry: Path, data: bytes) -> str | None:
+    """What is wrong with a cache entry whose run.json holds `data`, or None: the record's fields
+    and their types, its checksum, the files it lists and their checksums, pictures read by Pillow."""
+    try:
+        saved = json.loads(data.decode("utf-8"))
+    except ValueError:
+        return "run.json: not JSON"
+    if not isinstance(saved, dict):
+        return "run.json: not an object"
+    wrong = [name for name, valid in RECORD_FIELDS.items() if name not in saved or not valid(saved[name])]
+    if wrong:
+        return f"run.json: {', '.join(wrong)} missing or of the wrong type"
+    if saved["checksum"] != _checksum(saved):
+        return "run.json: its checksum does not match its content"
+    for name, digest in saved["files"].items():
+        path = entry / "files" / name
+        if not path.is_file():
+            return f"files/{name}: missing"
+        if _sha(path) != digest:
+            return f"files/{name}: its checksum does not match"
+    for name in saved["pictures"]:
+        problem = _unreadable(entry / "files" / name)
+        if problem:
+            return f"files/{name}: not a readable picture ({problem})"
+    return None
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why Pillow cannot read a picture, or None. verify() checks every PNG chunk's CRC without
+    decoding the pixels: decoding all of a build's pictures (one of 10000×9000) took 0.3 s per pass."""
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the programs' own pictures
+            with Image.open(path) as picture:
+                picture.verify()
+    except Exception as error:  # Pillow raises many kinds for a broken file
+        return str(error) or type(error).__name__
+    return None
 
 
 def _from_saved(saved: dict, snippet: Path, entry: Path, cached: bool) -> Run:
@@ -455,7 +572,12 @@ def _run_in(scratch: Path, snippet: Path, handed: dict[str, Path], entry: Path) 
                             for p in sorted(listed) if _is_listing_dependency(p, snippet)}},
         "standin_data": sorted(set(standins.datasets_in(opened)) | _standin_reads(scratch / "standin-reads.txt")),
         "handed": {name: _sha(source) for name, source in sorted(handed.items())},
+        "files": _written(workdir),
     }
+    # the pictures that Pillow could read when written: a program may write a broken one on purpose
+    saved["pictures"] = [name for name in saved["files"]
+                         if name.lower().endswith(PICTURES) and not _unreadable(workdir / name)]
+    saved["checksum"] = _checksum(saved)
     (scratch / "run.json").write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
     record_path.unlink()
     shutil.rmtree(around_run)
@@ -517,6 +639,21 @@ def shutdown() -> None:
     for client in list(_forkservers.values()):
         client.close()
     _forkservers.clear()
+
+
+def remove_runs_of_deleted_programs(snippets: Path) -> list[Path]:
+    """Remove the cached runs of programs under `snippets` that are no longer there; returns them.
+    (An edited program keeps one entry: storing its new run removes the older ones.)"""
+    programs, folder = {_slug(path) for path in snippets.rglob("*.py")}, _slug(snippets) + "_"
+    gone = [entry for entry in CACHE.glob(f"*-{'?' * 20}")
+            if entry.name[:-21].startswith(folder) and entry.name[:-21] not in programs]
+    gone += [lock for lock in CACHE.glob("*.lock") if lock.stem.startswith(folder) and lock.stem not in programs]
+    for entry in gone:
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    return gone
 
 
 _forkservers: dict[tuple[str, Path], forkserver.Client] = {}

@@ -19,7 +19,8 @@ Neither set is the real thing, and pages whose output came from one say so.
 
 `ensure()` makes them once into .cache/standin-data (BOOK_CACHE_DIR/standin-data), laid out as a
 reader's `./dataset` folder after the course's downloads, with the marker file that says what it is
-(about 7 s), and again only when this file changes. The runner links each program's `./dataset` to it.
+(about 7 s), and again only when this file changes or a file no longer has the sha256 that the
+marker lists. The runner links each program's `./dataset` to it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import shutil
 from pathlib import Path
 
 from book import CACHE_DIR, code_digest
+from book.caches import damaged
 from book.shim import MARKER as MARKER_NAME
 
 ROOT = CACHE_DIR / "standin-data"
@@ -46,23 +48,60 @@ def version() -> str:
     return code_digest(__file__)[:16]
 
 
-def _current() -> bool:
+def _fault(check_files: bool) -> str | None:
+    """None when the stand-ins are there, current and (with `check_files`) every file has the sha256
+    the marker lists; "" when they are missing or from an older version of this file; else what is wrong."""
+    if not ROOT.exists():
+        return ""
     try:
-        return json.loads(MARKER.read_text())["version"] == version()
-    except (OSError, ValueError, KeyError):
-        return False
+        marker = json.loads(MARKER.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"no {MARKER_NAME}"
+    except (OSError, ValueError):
+        return f"{MARKER_NAME}: not JSON"
+    if not isinstance(marker, dict) or not isinstance(marker.get("version"), str):
+        return f"{MARKER_NAME}: no version"
+    if marker["version"] != version():
+        return ""
+    files = marker.get("files")
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        return f"{MARKER_NAME}: no list of files"
+    for name, digest in files.items() if check_files else ():
+        path = ROOT / name
+        if not path.is_file():
+            return f"{name}: missing"
+        if _sha256(path) != digest:
+            return f"{name}: its sha256 does not match"
+    return None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+_checked = False  # whether this process has checked every file against the marker
 
 
 def ensure() -> Path:
-    """Make the stand-ins unless the current ones came from this very file (one process at a time)."""
-    if _current():
+    """Make the stand-ins unless the current ones came from this very file (one process at a time).
+    The first call in a process checks every file's sha256; damaged data is reported and made again."""
+    global _checked
+    if _checked and _fault(check_files=False) is None:
         return ROOT
     from filelock import FileLock  # comes with torch; works on Windows too
 
     ROOT.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(ROOT.parent / "standin-data.lock"):
-        if not _current():
+        fault = _fault(check_files=True)
+        if fault:
+            damaged(ROOT, fault, "making it again")
+        if fault is not None:
             _make()
+        _checked = True
     return ROOT
 
 
@@ -77,7 +116,9 @@ def _make() -> None:
                  "the real formats, sizes and class names, synthetic pictures. Not CIFAR-10, not hymenoptera_data.",
         "version": version(),
         "cifar10_md5": checksums,
-    }, indent=1))
+        "files": {path.relative_to(building).as_posix(): _sha256(path)
+                  for path in sorted(building.rglob("*")) if path.is_file()},
+    }, indent=1), encoding="utf-8")
     shutil.rmtree(ROOT, ignore_errors=True)
     building.rename(ROOT)
 

@@ -10,7 +10,8 @@ real `tensorboard` is started on 127.0.0.1 at a free port, from that folder and 
 `--logdir` set the way a reader types it (`--logdir=logs`), headless Chromium (driven by Playwright) opens the
 tab, waits until the cards have rendered and checks that the expected tag is on screen,
 then the screenshot is saved. The server is stopped in every case, failures and Ctrl-C
-included. Results are cached by the event data, so unchanged logs are never shot twice.
+included. Results are cached by the event data, so unchanged logs are never shot twice; each
+picture has its sha256 in a file beside it, and one that does not match is taken again.
 
 Without a browser the build says so and draws a stand-in picture from the event files
 instead (images decoded from them, or the scalar values plotted), labelled as not being
@@ -36,11 +37,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from book import CACHE_DIR, code_digest, processes
+from book import CACHE_DIR, caches, code_digest, processes
 
 log = logging.getLogger("mkdocs.book.tensorboard")
 
 CACHE = CACHE_DIR / "tensorboard"
+used: set[Path] = set()  # pictures (and their digests) this process used; book/caches.py removes the others after a build
 TABS = ("scalars", "images", "graphs")
 VIEWPORT = {"width": 1200, "height": 800}
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -92,19 +94,55 @@ def take(shots: list[Shot]) -> dict[Shot, Path]:
         if not any(shot.logdir.rglob("events.out.tfevents.*")):
             raise ShotError(f"no TensorBoard event files under {shot.logdir}")
     found = {shot: CACHE / f"{shot.key('browser')}.png" for shot in shots}
-    missing = [shot for shot in shots if not found[shot].exists()]
-    if not missing:
-        return found
-    if chromium() is None:
+    missing = [shot for shot in shots if not _sound(found[shot])]
+    if missing and chromium() is None:
         log.info("No chromium found: TensorBoard screenshots are replaced by pictures drawn from the event files "
                  "(install chromium and fonts-noto-cjk for real screenshots).")
         for shot in missing:
             found[shot] = CACHE / f"{shot.key('fallback')}.png"
-            if not found[shot].exists():
+            if not _sound(found[shot]):
                 _fallback(shot, found[shot])
-        return found
-    _screenshots({shot: found[shot] for shot in missing})
+                _seal(found[shot])
+    elif missing:
+        _screenshots({shot: found[shot] for shot in missing})
+        for shot in missing:
+            _seal(found[shot])
+    used.update(path for picture in found.values() for path in (picture, _digest_file(picture)))
     return found
+
+
+def _digest_file(picture: Path) -> Path:
+    return picture.with_suffix(".sha256")
+
+
+def _seal(picture: Path) -> None:
+    """Write the sha256 of a picture beside it, once the picture is complete."""
+    _digest_file(picture).write_text(hashlib.sha256(picture.read_bytes()).hexdigest() + "\n", encoding="utf-8")
+
+
+def _sound(picture: Path) -> bool:
+    """Whether a kept picture is there and sound: its sha256 as written beside it, and a PNG Pillow can decode.
+    A damaged one is reported and removed."""
+    if not picture.exists():
+        return False
+    try:
+        expected = _digest_file(picture).read_text(encoding="utf-8").strip()
+        fault = None if hashlib.sha256(picture.read_bytes()).hexdigest() == expected else "its sha256 does not match"
+    except (OSError, ValueError):
+        fault = "no readable sha256 beside it"
+    if fault is None:
+        from PIL import Image
+
+        try:
+            with Image.open(picture) as image:
+                image.load()
+        except Exception as error:  # Pillow raises many kinds for a broken file
+            fault = f"not a readable PNG ({error})"
+    if fault:
+        caches.damaged(picture, fault, "taking it again")
+        picture.unlink(missing_ok=True)
+        _digest_file(picture).unlink(missing_ok=True)
+    return fault is None
 
 
 def _screenshots(targets: dict[Shot, Path]) -> None:
