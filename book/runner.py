@@ -594,9 +594,11 @@ def _opened_by_children(log: Path) -> set[Path]:
     """The files that Python processes the program started (torchrun's workers, `python -c`, …) opened,
     as the generated sitecustomize.py noted them."""
     try:
-        return {Path(line) for line in log.read_text(encoding="utf-8").splitlines() if line}
+        opened = {Path(line) for line in log.read_text(encoding="utf-8").splitlines() if line}
     except FileNotFoundError:
         return set()
+    log.unlink()
+    return opened
 
 
 _started_afresh: set[subprocess.Popen] = set()
