@@ -99,6 +99,13 @@ class BookPlugin(BasePlugin[BookConfig]):
     def on_config(self, config):
         self._restart_if_machinery_changed()
         self._take_turn()
+        try:
+            return self._configure(config)
+        except BaseException:  # MkDocs calls on_build_error only for errors after the configuration
+            self.build_lock.release(force=True)
+            raise
+
+    def _configure(self, config):
         if runner.data_mode() == "standin":
             offline.install()
         self.snippets = self._snippets_folder(config)

@@ -528,6 +528,10 @@ def _run_in(scratch: Path, snippet: Path, handed: dict[str, Path], entry: Path) 
         env[variable] = str(around_run / folder)
     for variable in ("TORCH_HOME", "XDG_CACHE_HOME"):
         env.pop(variable, None)
+    if data_mode() == "real":  # downloaded weights are kept with the real data, not fetched again each run
+        (around_run / "home" / ".cache").mkdir()
+        (REAL_DATA / "torch").mkdir(parents=True, exist_ok=True)
+        _link_folder(around_run / "home" / ".cache" / "torch", REAL_DATA / "torch")
     if sys.platform == "win32":
         env["USERPROFILE"], env["TEMP"], env["TMP"] = env["HOME"], env["TMPDIR"], env["TMPDIR"]
     # The program finds its data in ./dataset, as a reader's program does.
