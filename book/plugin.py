@@ -60,6 +60,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.reading_order: list[str] = []
         self.contents: list[tuple[pages.Page, str]] = []  # (page, its nav section's title) in reading order
         self.build_lock = FileLock(CACHE_DIR / "build.lock")
+        self.editions_built = 0  # editions whose build finished; the cache is pruned once all have
 
     # ------------------------------------------------------------------ one build at a time, stopped cleanly
 
@@ -92,7 +93,6 @@ class BookPlugin(BasePlugin[BookConfig]):
             sys.stdout.flush()
             sys.stderr.flush()
             os.execv(sys.executable, [sys.executable, "-m", "mkdocs", *sys.argv[1:]])
-        self.editions_built = 0  # editions whose build finished; the cache is pruned once all have
 
     # ------------------------------------------------------------------ configuration
 
