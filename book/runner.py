@@ -280,7 +280,7 @@ def _is_dependency(path: Path, snippet: Path) -> bool:
         return False
     if path == FORKSERVER:  # the process a run was forked from; part of the cache key instead
         return False
-    if path.is_relative_to(snippet.parent) or (data_mode() == "real" and path.is_relative_to(REAL_DATA)):
+    if path.is_relative_to(snippet.parent) or (data_mode() == "real" and path.resolve().is_relative_to(REAL_DATA)):
         return True
     return path.is_relative_to(REPO) and path.relative_to(REPO).parts[0] not in _NOT_DEPENDENCIES
 
@@ -289,7 +289,7 @@ def _is_listing_dependency(folder: Path, snippet: Path) -> bool:
     """A folder whose list of names can change what a program prints: a project folder, or real data."""
     if not folder.is_dir():
         return False
-    if folder.is_relative_to(snippet.parent) or (data_mode() == "real" and folder.is_relative_to(REAL_DATA)):
+    if folder.is_relative_to(snippet.parent) or (data_mode() == "real" and folder.resolve().is_relative_to(REAL_DATA)):
         return True
     return folder.is_relative_to(REPO) and folder != REPO and folder.relative_to(REPO).parts[0] not in _NOT_DEPENDENCIES
 

@@ -165,3 +165,18 @@ def test_an_edit_to_the_machinery_is_noticed(monkeypatch):
     assert book.machinery_changed() == []
     monkeypatch.setitem(book.MACHINERY, "runner.py", "0" * 64)
     assert book.machinery_changed() == ["runner.py"]
+
+
+def test_with_real_data_a_changed_data_file_makes_the_result_stale(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOOK_DATA", "real")
+    monkeypatch.setattr(runner, "REAL_DATA", tmp_path / "data")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "labels.txt").write_text("ants\n")
+    (tmp_path / "program").mkdir()  # not beside the data: files beside a program count anyway
+    snippet = write(tmp_path / "program" / "reads_data.py", 'print(open("dataset/labels.txt").read(), end="")\n')
+    assert runner.run(snippet).output() == "ants\n"
+    assert runner.run(snippet).cached
+    time.sleep(0.01)
+    (tmp_path / "data" / "labels.txt").write_text("bees\n")
+    again = runner.run(snippet)
+    assert not again.cached and again.output() == "bees\n"
