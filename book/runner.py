@@ -611,17 +611,23 @@ _started_afresh: set[subprocess.Popen] = set()
 def _run_started_afresh(command: list[str], workdir: Path, env: dict) -> subprocess.CompletedProcess:
     """`python book/launch.py …` as a new process leading a process group of its own, which is ended
     when the program ends (what it left running), times out, or the build is stopped."""
-    proc = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            encoding="utf-8", errors="replace", start_new_session=True,
-                            preexec_fn=_in_bounds if sys.platform.startswith("linux") else None)
+    # files, not pipes: a pipe stays open while anything the program left running holds it
+    out_file, err_file = workdir.parent / "stdout.txt", workdir.parent / "stderr.txt"
+    with open(out_file, "wb") as out, open(err_file, "wb") as err:
+        proc = subprocess.Popen(command, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                start_new_session=True, preexec_fn=_in_bounds if sys.platform.startswith("linux") else None)
     _started_afresh.add(proc)
     try:
-        out, err = proc.communicate(timeout=TIMEOUT_S)
+        proc.wait(timeout=TIMEOUT_S)
     finally:
         processes.end_group(proc.pid)
         proc.wait()
         _started_afresh.discard(proc)
-    return subprocess.CompletedProcess(command, proc.returncode, out, err)
+    read = lambda file: file.read_text(encoding="utf-8", errors="replace")
+    result = subprocess.CompletedProcess(command, proc.returncode, read(out_file), read(err_file))
+    out_file.unlink()
+    err_file.unlink()
+    return result
 
 
 def _in_bounds() -> None:
