@@ -114,13 +114,16 @@ def scratch_clone(scratch: Path) -> Path:
     return clone
 
 
-def local_python(bin_dir: Path) -> None:
+def local_python(bin_dir: Path) -> str:
     """What actions/setup-python gives: `python` on PATH, here this machine's Python 3.11."""
-    found = shutil.which("python3.11")
-    if not found:
+    if not shutil.which("python3.11"):
         raise MirrorError("setup-python: no python3.11 on this machine")
+    # The interpreter itself: a version manager's shim would pick a version by the name it is called by.
+    found = subprocess.run(["python3.11", "-c", "import sys; print(sys.executable)"], check=True,
+                           capture_output=True, text=True).stdout.strip()
     for name in ("python", "python3"):
         (bin_dir / name).symlink_to(found)
+    return found
 
 
 def run_step(script: str, env: dict[str, str], clone: Path, github_env: Path) -> None:
@@ -169,8 +172,7 @@ def mirror(scratch: Path, workflow_file: Path = WORKFLOW) -> None:
         if action == "actions/checkout":
             say("checkout: the clone above" + (" (fetch-depth: 0, whole history)" if with_.get("fetch-depth") == 0 else ""))
         elif action == "actions/setup-python":
-            local_python(bin_dir)
-            say(f"setup-python {with_.get('python-version')}: this machine's {shutil.which('python3.11')}")
+            say(f"setup-python {with_.get('python-version')}: this machine's {local_python(bin_dir)}")
             if str(with_.get("python-version")) != "3.11":
                 raise MirrorError(f"setup-python asks for {with_.get('python-version')}, the mirror has 3.11")
         elif action == "actions/configure-pages":
