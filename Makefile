@@ -3,7 +3,8 @@
 #   make serve   set up, run the snippets, serve the book at http://127.0.0.1:8000 (PORT=8001 for another port)
 #   make build   the static site in site/ (only replaced when the whole build succeeds; two builds take turns)
 #   make test    set up, then the tests: course values, pages, the strict build, a browser check
-#   make check   the heavier tests: every notebook and script, failure modes, every page in the browser
+#   make check   the heavier tests: every notebook and script, failure modes, every page in the browser,
+#                the publishing workflow's build job run here
 #   make bench   cold, warm and one-edit build times, per-chapter run times, test-suite time
 
 export NO_MKDOCS_2_WARNING := 1

@@ -309,11 +309,15 @@ def workflow_problems(workflow: dict) -> list[str]:
     triggers = workflow.get("on", workflow.get(True)) or {}
     if triggers.get("push", {}).get("branches") != ["main"] or "workflow_dispatch" not in triggers:
         problems.append("runs on push to main and by hand")
-    if workflow.get("permissions") != {"contents": "read", "pages": "write", "id-token": "write"}:
-        problems.append("permissions: contents read, pages write, id-token write")
+    jobs = workflow.get("jobs", {})
+    granted = {name: {"contents": "none", **(workflow.get("permissions") or {}), **(job.get("permissions") or {})}
+               for name, job in jobs.items()}
+    if granted.get("build", {}).get("contents") != "read" or "write" in granted.get("build", {}).values():
+        problems.append("the build job reads the repository and writes nothing")
+    if {"pages": "write", "id-token": "write"}.items() - granted.get("deploy", {}).items():
+        problems.append("the deploy job: pages write, id-token write")
     if not (workflow.get("concurrency") or {}).get("group"):
         problems.append("a concurrency group")
-    jobs = workflow.get("jobs", {})
     build = [step for job in jobs.values() for step in job.get("steps", [])
              if any("upload-pages-artifact" in str(s.get("uses")) for s in job.get("steps", []))]
     uses = {str(step.get("uses", "")).split("@")[0]: step for step in build}
@@ -355,5 +359,5 @@ def test_workflow_check_notices_a_shallow_checkout_and_missing_permissions():
     for step in workflow["jobs"]["build"]["steps"]:
         if str(step.get("uses", "")).startswith("actions/checkout"):
             del step["with"]
-    del workflow["permissions"]["id-token"]
+    del workflow["jobs"]["deploy"]["permissions"]["id-token"]
     assert len(workflow_problems(workflow)) == 2
