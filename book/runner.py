@@ -502,11 +502,20 @@ def _remove_left_behind() -> None:
     global _cleaned
     if not _cleaned:
         _cleaned = True
-        for folder in processes.remove_left_behind(CACHE, "run"):
+        for folder in processes.remove_left_behind(CACHE, "run") + processes.remove_left_behind(
+                Path(tempfile.gettempdir()), "book-run"):
             print(f"note: removed {display(folder)}, left by a build that was stopped", file=sys.stderr)
 
 
 def _run_in(scratch: Path, snippet: Path, handed: dict[str, Path], entry: Path) -> Run:
+    short_tmp = Path(tempfile.mkdtemp(prefix=processes.scratch_prefix("book-run")))
+    try:
+        return _run_with(scratch, short_tmp, snippet, handed, entry)
+    finally:
+        shutil.rmtree(short_tmp, ignore_errors=True)
+
+
+def _run_with(scratch: Path, short_tmp: Path, snippet: Path, handed: dict[str, Path], entry: Path) -> Run:
     workdir, record_path, around_run = scratch / "files", scratch / "record.json", scratch / "around"
     workdir.mkdir()
     for name, source in handed.items():
@@ -522,10 +531,12 @@ def _run_in(scratch: Path, snippet: Path, handed: dict[str, Path], entry: Path) 
                   shim.WRITABLE: os.pathsep.join([str(scratch)] + ([str(REAL_DATA)] if data_mode() == "real" else []))})
     # what the program or a library writes outside its working folder stays in the scratch folder too;
     # torch's downloads go to ~/.cache/torch as on a reader's machine (a program may print that path)
-    for variable, folder in (("HOME", "home"), ("TMPDIR", "tmp"), ("MPLCONFIGDIR", "matplotlib"),
-                             ("TORCHINDUCTOR_CACHE_DIR", "inductor")):
+    for variable, folder in (("HOME", "home"), ("MPLCONFIGDIR", "matplotlib"), ("TORCHINDUCTOR_CACHE_DIR", "inductor")):
         (around_run / folder).mkdir(parents=True)
         env[variable] = str(around_run / folder)
+    # TMPDIR: a short path of the run's own in the system's temporary folder, removed with the run; under
+    # the scratch folder the names of Unix sockets (DataLoader workers share tensors through them) grow too long
+    env["TMPDIR"] = str(short_tmp)
     for variable in ("TORCH_HOME", "XDG_CACHE_HOME"):
         env.pop(variable, None)
     if data_mode() == "real":  # downloaded weights are kept with the real data, not fetched again each run
