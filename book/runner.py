@@ -11,9 +11,9 @@ the project folders it listed and, with real data, the data files it read, each 
 fingerprint, and a change to any of them makes the result stale. An unchanged snippet is
 therefore never re-run, a changed one always is.
 
-A run is kept in bounds: it writes only in its own scratch folder (HOME, TMPDIR and the
-libraries' cache folders lead there too; the generated sitecustomize.py refuses writes elsewhere
-in the repository), it leads a process group that is ended when it finishes, fails, times out
+A run is kept in bounds: it writes only in its own scratch folder (HOME and the libraries' cache
+folders lead there too, TMPDIR to a short folder of its own; the generated sitecustomize.py
+refuses writes elsewhere in the repository), it leads a process group that is ended when it finishes, fails, times out
 (TIMEOUT_S, BOOK_SNIPPET_TIMEOUT, default 900 s) or the build is stopped, and with stand-in data it
 runs in a network of its own with only loopback where Linux allows that (book/processes.py).
 """
