@@ -42,6 +42,12 @@ def test_a_corrupt_dataset_archive_is_fetched_again_not_unpacked(tmp_path, reade
     assert "ReadError" not in result.stderr and "not a gzip file" not in result.stderr
 
 
+def like_a_terminal() -> None:
+    """Ctrl-C's default, as in a terminal's foreground: a shell starts background jobs (`make check &`)
+    with SIGINT ignored, and a program inherits that, so a test that sends SIGINT restores it first."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def started_by(cache_dir, program):
     """Processes of `program` whose environment carries this build's BOOK_CACHE_DIR."""
     found = []
@@ -76,7 +82,7 @@ def test_a_build_stopped_during_a_screenshot_leaves_no_tensorboard_browser_or_fo
     env = dict(os.environ, BOOK_CACHE_DIR=str(tmp_path / "cache"), NO_MKDOCS_2_WARNING="1")
     build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
                              cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             start_new_session=True)
+                             start_new_session=True, preexec_fn=like_a_terminal)
     cache = tmp_path / "cache"
     deadline = time.monotonic() + 240
     while not (started_by(cache, "chromium") and started_by(cache, "tensorboard")) and time.monotonic() < deadline \
@@ -132,7 +138,7 @@ def test_a_stopped_build_leaves_no_process_and_no_scratch_folder(tmp_path, signa
     env = dict(os.environ, BOOK_CACHE_DIR=str(cache), NO_MKDOCS_2_WARNING="1")
     command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")]
     build = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             start_new_session=True)
+                             start_new_session=True, preexec_fn=like_a_terminal)
     deadline = time.monotonic() + 240
     while not started.exists() and build.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -281,7 +287,7 @@ def test_make_serve_restarts_when_the_books_own_code_changes(tmp_path):
     log = tmp_path / "serve.log"
     with open(log, "w") as out:
         serve = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
-                                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=like_a_terminal)
 
     def wait_for(text: str, times: int = 1) -> None:
         deadline = time.monotonic() + 120
