@@ -33,20 +33,16 @@ _SIOCGIFFLAGS, _SIOCSIFFLAGS, _IFF_UP = 0x8913, 0x8914, 0x1
 _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 
 
-def _libc():
-    return _LIBC
-
-
 def die_with_parent(signal_number: int = signal.SIGKILL) -> None:
     """Ask the kernel to send `signal_number` to this process when its parent ends (Linux only)."""
     if sys.platform.startswith("linux"):
-        _libc().prctl(_PR_SET_PDEATHSIG, signal_number, 0, 0, 0)
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal_number, 0, 0, 0)
 
 
 def private_network() -> bool:
     """Move this process into a new network namespace with only the loopback interface, up.
     False where that is not allowed (the caller then relies on the Python-level guard alone)."""
-    if not sys.platform.startswith("linux") or _libc().unshare(_CLONE_NEWNET) != 0:
+    if not sys.platform.startswith("linux") or _LIBC.unshare(_CLONE_NEWNET) != 0:
         return False
     import fcntl
 
@@ -55,15 +51,6 @@ def private_network() -> bool:
         flags = struct.unpack("16sh14s", fcntl.ioctl(sock, _SIOCGIFFLAGS, request))[1]
         fcntl.ioctl(sock, _SIOCSIFFLAGS, struct.pack("16sh14s", b"lo", flags | _IFF_UP, b""))
     return True
-
-
-def only_loopback() -> bool:
-    """Whether this process's network has no interface but loopback (a private network)."""
-    try:
-        lines = Path("/proc/self/net/dev").read_text().splitlines()[2:]
-    except OSError:
-        return False
-    return [line.split(":")[0].strip() for line in lines] == ["lo"]
 
 
 def alive(pid: int) -> bool:
