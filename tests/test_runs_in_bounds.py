@@ -11,6 +11,7 @@ import pytest
 
 import book
 from book import REPO, runner
+from test_runner import _alive as alive
 
 
 @pytest.fixture(autouse=True)
@@ -27,14 +28,6 @@ def both_ways(request, monkeypatch):
 def write(path, text):
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
     return path
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_a_program_cannot_write_into_the_repository(tmp_path, both_ways):
