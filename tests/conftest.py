@@ -51,6 +51,28 @@ def program(name: str):
     return module
 
 
+
+def exercise_answers(chapter: str) -> dict[str, list[str]]:
+    """The text of every folded answer (a `??? success` block) under the chapter's Exercises heading
+    ({ #exercises }), in page order, per language: what the page's prose says each answer is."""
+    found = {}
+    for language in LANGUAGES:
+        page = EDITIONS[language][chapter]
+        lines = page.markdown.split("\n")
+        start = next(h.line for h in page.headings if h.anchor == "exercises")
+        end = next((h.line for h in page.headings if h.line > start and h.level <= 2), len(lines))
+        answers, current = [], None
+        for line in lines[start:end]:
+            if line.startswith("??? success"):
+                current = []
+                answers.append(current)
+            elif current is not None and line.strip() and not line.startswith("    "):
+                current = None
+            elif current is not None:
+                current.append(line.strip())
+        found[language] = [" ".join(part for part in answer if part) for answer in answers]
+    return found
+
 PHOTO = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # the photo the programs use
 
 

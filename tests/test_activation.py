@@ -8,6 +8,7 @@ from PIL import Image
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from book.runner import run
+from conftest import exercise_answers
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.
@@ -76,3 +77,15 @@ def test_curve_figure_is_drawn_from_the_chapters_tensors():
     reds = sum(n for n, (r, g, b) in colours if r > 180 and g < 80 and b < 80)
     blues = sum(n for n, (r, g, b) in colours if b > 150 and r < 80 and g < 150)
     assert reds > 1000 and blues > 1000, "a curve is missing"
+
+
+def test_exercise_answers():
+    """The values the Exercises section's answers state, in both languages, are what the program prints."""
+    result = run("activation/exercises.py")
+    assert result.output("ex1") == "tensor([0., 0., 1.])\ntensor([0.2689, 0.5000, 0.7311])\n"
+    assert result.output("ex2") == "tensor([0., 5.])\n"
+    assert result.output("ex3") == "tensor(True) tensor(True)\nTrue\n"
+    for language, (one, two, three) in exercise_answers("activation").items():
+        assert "`[0, 0, 1]`" in one and "`[0.2689, 0.5000, 0.7311]`" in one, language
+        assert "`tensor([0., 5.])`" in two, language
+        assert "`True`" in three, language

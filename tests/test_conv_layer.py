@@ -4,6 +4,7 @@ from PIL import Image
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from book.runner import run
+from conftest import exercise_answers
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.
@@ -74,3 +75,15 @@ def test_channel_figure_shows_six_kernels_of_three_slices():
     reds = sum(n for n, (r, g, b) in colours if r > 150 and g < 90 and b < 90)
     blues = sum(n for n, (r, g, b) in colours if b > 150 and r < 110 and g < 150)
     assert reds > 2000 and blues > 2000, "the R and B channels or the kernel colours are missing"
+
+
+def test_exercise_answers():
+    """The values the Exercises section's answers state, in both languages, are what the program prints."""
+    result = run("conv_layer/exercises.py")
+    assert result.output("ex1") == "torch.Size([16, 3, 5, 5])\ntorch.Size([8, 16, 32, 32])\n"
+    assert result.output("ex2") == "torch.Size([64, 6, 15, 15])\n"
+    assert result.output("ex3") == "345600 112.5\ntorch.Size([128, 3, 30, 30])\n"
+    for language, (one, two, three) in exercise_answers("conv-layer").items():
+        assert "`[16, 3, 5, 5]`" in one and "`[8, 16, 32, 32]`" in one, language
+        assert "`[64, 6, 15, 15]`" in two, language
+        assert "345600" in three and "112.5" in three and "`[128, 3, 30, 30]`" in three, language

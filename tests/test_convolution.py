@@ -1,8 +1,11 @@
 """Chapter 9 · 卷积操作: the values the course shows, to the digit."""
 
+import re
+
 from PIL import Image
 
 from book.runner import run
+from conftest import exercise_answers
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.
@@ -64,3 +67,13 @@ def test_figures_are_drawn_from_the_chapters_tensors():
             assert len(colours) > 50, f"{name} looks blank"
             reds = sum(n for n, (r, g, b) in colours if r > 180 and g < 80 and b < 80)
             assert reds > 500, f"{name} lacks the red window outline"
+
+
+def test_exercise_answers():
+    """The values the Exercises section's answers state, in both languages, are what the program prints."""
+    result = run("conv/exercises.py")
+    assert result.output("ex1") == "torch.Size([1, 1, 4, 4])\n"
+    assert result.output("ex2") == "tensor([[[[10]]]])\n"
+    assert result.output("ex3") == "torch.Size([1, 1, 28, 28])\n"
+    for language, (one, two, three) in exercise_answers("convolution").items():
+        assert "4×4" in one and "1×1" in two and re.search(r"(?<![\d.])10(?![\d.])", two) and "$p = 2$" in three, language

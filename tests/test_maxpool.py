@@ -4,6 +4,7 @@ from PIL import Image
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from book.runner import run
+from conftest import exercise_answers
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.
@@ -79,3 +80,15 @@ def test_window_figure_is_drawn_from_the_chapters_tensor():
                          "purple": (148, 103, 189)}.items():
         count = sum(n for n, rgb in colours if sum(abs(a - b) for a, b in zip(rgb, wanted)) < 40)
         assert count > 300, f"the {name} window is missing"
+
+
+def test_exercise_answers():
+    """The values the Exercises section's answers state, in both languages, are what the program prints."""
+    result = run("maxpool/exercises.py")
+    assert result.output("ex1").endswith("tensor([[[[ 5.,  7.],\n          [13., 15.]]]])\n")
+    assert result.output("ex2") == "torch.Size([64, 3, 15, 15])\ntorch.Size([64, 3, 16, 16])\n"
+    assert result.output("ex3") == "torch.Size([64, 3, 31, 31])\ntorch.Size([64, 3, 16, 16])\n"
+    for language, (one, two, three) in exercise_answers("maxpool").items():
+        assert "`[[5, 7], [13, 15]]`" in one, language
+        assert "15×15" in two and "16×16" in two, language
+        assert "31×31" in three and "16×16" in three, language
