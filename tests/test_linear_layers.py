@@ -3,6 +3,7 @@
 import re
 
 from book.runner import run
+from conftest import exercise_answers
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.
@@ -120,3 +121,15 @@ def test_the_seeded_dropout_numbers_quoted_on_the_page():
     result = run("linear/dropout_train_eval.py")
     assert tensor_values(result.output("train")).count(0.0) == 7
     assert result.output("many") == "5044 of 10000 are zero\n9912.0\n"
+
+
+def test_exercise_answers():
+    """The values the Exercises section's answers state, in both languages, are what the program prints."""
+    result = run("linear/exercises.py")
+    assert result.output("ex1") == "torch.Size([10, 3072]) torch.Size([10])\ntorch.Size([16, 10])\n"
+    assert result.output("ex2") == "torch.Size([196608])\ntorch.Size([64, 3072])\ntorch.Size([64, 3072])\n"
+    assert result.output("ex3") == "False True\n"
+    for language, (one, two, three) in exercise_answers("linear-layers").items():
+        assert all(shape in one for shape in ("`[10, 3072]`", "`[10]`", "`[16, 10]`")), language
+        assert "`[196608]`" in two and two.count("`[64, 3072]`") == 2, language
+        assert "`model.eval()`" in three and "`False`" in three and "`True`" in three, language

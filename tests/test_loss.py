@@ -4,6 +4,7 @@ import math
 import re
 
 from book.runner import run
+from conftest import exercise_answers
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.
@@ -49,3 +50,15 @@ def test_untrained_model_loss_is_near_log_10_and_backward_fills_grad():
     assert backward[1] == "torch.Size([32, 3, 5, 5])"
     values = [float(v) for v in re.findall(r"-?\d+\.\d+", "\n".join(backward[2:]))]
     assert len(values) == 25 and any(v != 0 for v in values)
+
+
+def test_exercise_answers():
+    """The values the Exercises section's answers state, in both languages, are what the program prints."""
+    result = run("loss/exercises.py")
+    assert result.output("ex1") == "tensor(1.3333)\ntensor(3.3333)\n"
+    assert result.output("ex2") == "tensor(1.0986)\ntensor(1.0986)\n"
+    assert result.output("ex3") == "tensor([3., 3., 3.])\n"
+    for language, (one, two, three) in exercise_answers("loss").items():
+        assert "= 1.3333$" in one and "= 3.3333$" in one, language
+        assert "\\approx 1.0986$" in two, language
+        assert "`[3., 3., 3.]`" in three, language

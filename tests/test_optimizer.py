@@ -5,6 +5,7 @@ import re
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from book.runner import run
+from conftest import exercise_answers
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.
@@ -52,3 +53,15 @@ def test_zero_grad_sets_grad_to_none_unless_told_to_fill_zeros():
         "        [0., 0., 0., 0., 0.],\n"
         "        [0., 0., 0., 0., 0.]])"
     )
+
+
+def test_exercise_answers():
+    """The values the Exercises section's answers state, in both languages, are what the program prints."""
+    result = run("optimizer/exercises.py")
+    assert result.output("ex1") == "tensor([2.])\ntensor([0.8000], requires_grad=True)\n"
+    assert result.output("ex2") == "tensor([0.6400])\ntensor([0.4400])\n"
+    assert result.output("ex3") == "0 -2.0\n1 4.0\n2 -8.0\n"
+    for language, (one, two, three) in exercise_answers("optimizer").items():
+        assert "= 0.8$" in one, language
+        assert "= 0.64$" in two and "= 0.44$" in two, language
+        assert "-2、4、-8" in three or "-2, 4, -8" in three, language

@@ -4,7 +4,7 @@ from PIL import Image
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from book.runner import run
-from conftest import program
+from conftest import exercise_answers, program
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.
@@ -112,3 +112,15 @@ def test_model_figure_is_drawn_from_a_real_run():
         width, height = image.size
         assert width > 1000 and height > 400
         assert len(image.convert("RGB").getcolors(maxcolors=1 << 20)) > 50, "the figure looks blank"
+
+
+def test_exercise_answers():
+    """The values the Exercises section's answers state, in both languages, are what the program prints."""
+    result = run("sequential/exercises.py")
+    assert result.output("ex1") == "torch.Size([64, 576])\ntorch.Size([64, 1024])\n"
+    assert result.output("ex2") == "51264\n"
+    assert result.output("ex3") == "torch.Size([1, 4096])\n"
+    for language, (one, two, three) in exercise_answers("sequential").items():
+        assert "= 576$" in one and "`padding=2`" in one, language
+        assert "51264" in two, language
+        assert "= 4096$" in three and "`Linear(4096, 64)`" in three, language
