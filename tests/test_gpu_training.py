@@ -7,6 +7,7 @@ from torch.utils.data.distributed import DistributedSampler
 
 from book import runner
 from book.runner import run
+from conftest import exercise_answers
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.
@@ -195,3 +196,15 @@ def test_rank_0_prints_the_loss_averaged_over_both_processes(launched):
     mean = field(report[0], "last loss, mean over 2 processes:")
     assert 2.0 < float(mean) < 2.6
     assert not [line for line in report[1] if line.startswith("last loss")]
+
+
+def test_exercise_answers():
+    """The values the Exercises section's answers state, in both languages, are what the program prints."""
+    result = run("gpu_training/exercises.py")
+    assert result.output("ex1") == "cpu\nmeta\n"
+    assert result.output("ex2") == "meta\n"
+    assert result.output("ex3") == "['module.weight', 'module.bias']\n['weight', 'bias']\n"
+    for language, (one, two, three) in exercise_answers("gpu-training").items():
+        assert "`cpu`" in one and "`meta`" in one, language
+        assert "`meta`" in two, language
+        assert "`module.weight`" in three and "`weight`" in three and "`bias`" in three, language

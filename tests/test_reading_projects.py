@@ -5,6 +5,7 @@ import sys
 
 from book import REPO
 from book.runner import run
+from conftest import exercise_answers
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.
@@ -69,3 +70,15 @@ def test_changed_options_are_marked_with_their_default():
     assert "  batch_size: 4   [default: 1]\n" in shown
     assert "     no_flip: True   [default: False]\n" in shown
     assert "    dataroot: ./datasets/maps\n" in shown
+
+
+def test_exercise_answers():
+    """The values the Exercises section's answers state, in both languages, are what the program prints."""
+    result = run("reading_projects/exercises.py")
+    assert result.output("ex1") == "8 '8'\n"
+    assert result.output("ex2") == "False\nTrue\n"
+    assert result.output("ex3") == "True 4\n"
+    for language, (one, two, three) in exercise_answers("reading-projects").items():
+        assert "`8`" in one and "`'8'`" in one, language
+        assert "`False`" in two and "`True`" in two, language
+        assert "`True`" in three and "4" in three, language

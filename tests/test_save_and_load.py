@@ -3,6 +3,7 @@
 import re
 
 from book.runner import run
+from conftest import exercise_answers
 
 # Lines the chapter's notebook prints when it runs from top to bottom (tests/test_notebooks.py):
 # a str is a whole line, a pattern must match a whole line.
@@ -89,3 +90,15 @@ def test_torch_load_refuses_a_whole_model_by_default():
         "can result in arbitrary code execution. Do it only if you got the file from a trusted source."
     )
     assert "GLOBAL model.Tudui was not an allowed global by default." in lines[3]
+
+
+def test_exercise_answers():
+    """The values the Exercises section's answers state, in both languages, are what the program prints."""
+    result = run("save_and_load/exercises.py")
+    assert result.output("ex1") == "['0.weight', '0.bias', '3.weight', '3.bias']\n"
+    assert result.output("ex2") == "4004000\n4.0 MB\n"
+    assert result.output("ex3") == "Linear\n<All keys matched successfully>\n"
+    for language, (one, two, three) in exercise_answers("save-and-load").items():
+        assert "`['0.weight', '0.bias', '3.weight', '3.bias']`" in one, language
+        assert "4004000" in two and "4.0 MB" in two, language
+        assert "`weights_only=False`" in three and "`<All keys matched successfully>`" in three, language

@@ -7,7 +7,7 @@ import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from book.runner import SNIPPETS, run, threads_for
-from conftest import program
+from conftest import exercise_answers, program
 
 Tudui = program("training/model.py").Tudui
 
@@ -184,3 +184,15 @@ def test_device_workers_and_compile_time_are_reported():
         assert f"torch.compile (after {compiled.group(1)} s of compiling)" in result.output("race")
     else:
         assert re.fullmatch(r"torch.compile failed: \w+: .*\n", result.output("compile"))
+
+
+def test_exercise_answers():
+    """The values the Exercises section's answers state, in both languages, are what the program prints."""
+    result = run("training/exercises.py")
+    assert result.output("ex1") == "tensor([1, 0, 2])\ntensor(2) tensor(0.6667)\n"
+    assert result.output("ex2") == "391 80\n"
+    assert result.output("ex3") == "True\nFalse\n"
+    for language, (one, two, three) in exercise_answers("training").items():
+        assert "`[1, 0, 2]`" in one and "= 0.6667$" in one, language
+        assert "391" in two and "80" in two, language
+        assert "`True`" in three and "`False`" in three, language

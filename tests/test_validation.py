@@ -12,7 +12,7 @@ from torch import nn
 
 from book import REPO
 from book.runner import run
-from conftest import PHOTO, program
+from conftest import PHOTO, exercise_answers, program
 
 Tudui = program("training/model.py").Tudui
 CLASSES = program("validation/classify_image.py").CLASSES
@@ -203,3 +203,15 @@ def test_a_checkpoint_saved_on_a_gpu_loads_on_a_cpu(tmp_path):
     done = classify("--image", PHOTO, "--checkpoint", "tudui_gpu.pth", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     check_prediction(done.stdout)
+
+
+def test_exercise_answers():
+    """The values the Exercises section's answers state, in both languages, are what the program prints."""
+    result = run("validation/exercises.py")
+    assert result.output("ex1") == "tensor([2])\ntensor([[0.0900, 0.2447, 0.6652]])\n"
+    assert result.output("ex2") == "torch.Size([4, 32, 32])\ntorch.Size([3, 32, 32])\n"
+    assert result.output("ex3") == "torch.Size([3, 32, 64])\ntorch.Size([3, 32, 32])\n"
+    for language, (one, two, three) in exercise_answers("validation").items():
+        assert "`tensor([2])`" in one and all(p in one for p in ("0.0900", "0.2447", "0.6652")), language
+        assert "`[4, 32, 32]`" in two and "`[3, 32, 32]`" in two, language
+        assert "64×32" in three and "`[3, 32, 64]`" in three, language
