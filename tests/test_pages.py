@@ -1,10 +1,13 @@
 """The two editions: the same pages, the same code, the same anchors; and the page model itself."""
 
+import re
+
 import pytest
 import yaml
 
 from book import pages
 from book.outputs import join_cjk_lines
+from book.runner import SNIPPETS
 from conftest import CHAPTERS, DOCS, EDITIONS, PAGES, REPO
 
 ZH, EN = EDITIONS["zh"], EDITIONS["en"]
@@ -147,3 +150,34 @@ def test_chinese_paragraph_lines_are_joined_without_a_space_but_code_is_not():
     assert join_cjk_lines(text) == (
         "第一行，第二行`code`。\n\n- 列表，\n- 第二项\n\n```python\n中文，\n中文\n```\n    缩进，继续\nEnglish line\n中文"
     )
+
+
+def _reading_order() -> list[str]:
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    return sorted(CHAPTERS, key=lambda name: config.index(f" {name}.md"))
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_a_chapter_ends_with_its_summary_and_from_convolution_on_with_exercises_before_it(name):
+    """Every chapter's last section is a summary of three to five points ({ #summary }); from 卷积操作 on,
+    in reading order, the section before it is the exercises ({ #exercises }): two or three questions,
+    each answered by a section of the chapter's one `exercises.py`, every section of which is shown."""
+    with_exercises = _reading_order().index(name) >= _reading_order().index("convolution")
+    for language in ("zh", "en"):
+        page = EDITIONS[language][name]
+        sections = [heading for heading in page.headings if heading.level == 2]
+        assert sections[-1].anchor == "summary", f"{language}/{name}: the last section is not the summary"
+        lines = page.markdown.split("\n")
+        points = [line for line in lines[sections[-1].line:] if line.startswith("- ")]
+        assert 3 <= len(points) <= 5, f"{language}/{name}: the summary has {len(points)} points, not 3 to 5"
+        if not with_exercises:
+            continue
+        assert sections[-2].anchor == "exercises", f"{language}/{name}: no exercises before the summary"
+        shown = [(program, section) for line, program, section in page.includes
+                 if sections[-2].line < line < sections[-1].line]
+        programs = {program for program, _ in shown}
+        assert len(programs) == 1 and programs.pop().endswith("/exercises.py"), f"{language}/{name}: {shown}"
+        answers = [line for line in lines[sections[-2].line:sections[-1].line] if line.startswith("??? success")]
+        assert 2 <= len(answers) == len(shown) <= 3, f"{language}/{name}: {len(answers)} folded answers, {len(shown)} sections"
+        defined = re.findall(r"^# --8<-- \[start:([\w-]+)\]", (SNIPPETS / shown[0][0]).read_text(encoding="utf-8"), re.M)
+        assert [section for _, section in shown] == defined, f"{language}/{name}: shows {shown}, the program has {defined}"
