@@ -64,6 +64,12 @@ topics: "把张量乘以 2"
 ```python title="snippets/throwaway/double.py"
 --8<-- "throwaway/double.py:double"
 ```
+
+## 小结 {{ #summary }}
+
+- 新的一章要改五处：程序、测试模块、中文页、英文页和 `mkdocs.yml` 里的一行。
+- `x * 2` 把张量里的每个数都乘以 2，形状不变。
+- 页面上的输出来自构建时运行 `snippets/throwaway/double.py`。
 ''',
     "en": '''\
 ---
@@ -86,6 +92,12 @@ Every number of the tensor times two:
 ```python title="snippets/throwaway/double.py"
 --8<-- "throwaway/double.py:double"
 ```
+
+## Summary {{ #summary }}
+
+- A new chapter takes five changes: the program, the test module, the Chinese page, the English page and a line in `mkdocs.yml`.
+- `x * 2` multiplies every number of the tensor by 2 and keeps its shape.
+- The output on the page comes from running `snippets/throwaway/double.py` during the build.
 ''',
 }
 

@@ -157,12 +157,17 @@ def _reading_order() -> list[str]:
     return sorted(CHAPTERS, key=lambda name: config.index(f" {name}.md"))
 
 
+COURSE_EPISODES = 33  # the video's last episode; a chapter after it goes beyond the course
+
+
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_a_chapter_ends_with_its_summary_and_from_convolution_on_with_exercises_before_it(name):
-    """Every chapter's last section is a summary of three to five points ({ #summary }); from 卷积操作 on,
-    in reading order, the section before it is the exercises ({ #exercises }): two or three questions,
-    each answered by a section of the chapter's one `exercises.py`, every section of which is shown."""
-    with_exercises = _reading_order().index(name) >= _reading_order().index("convolution")
+    """Every chapter's last section is a summary of three to five points ({ #summary }). In the chapters
+    of the course from 卷积操作 on, in reading order, the section before it is the exercises
+    ({ #exercises }): two or three questions, each answered by a section of the chapter's one
+    `exercises.py`, every section of which is shown."""
+    with_exercises = (_reading_order().index(name) >= _reading_order().index("convolution")
+                      and EDITIONS["zh"][name].episodes[1] <= COURSE_EPISODES)
     for language in ("zh", "en"):
         page = EDITIONS[language][name]
         sections = [heading for heading in page.headings if heading.level == 2]
