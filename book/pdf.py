@@ -36,7 +36,7 @@ body { display: block; background: #fff; }
 .print-book { --md-text-font: "Helvetica", "Arial", "Noto Sans CJK SC"; --md-code-font: "DejaVu Sans Mono", "Noto Sans Mono CJK SC"; }
 .print-page { break-before: page; }
 .print-cover { text-align: center; padding-top: 30vh; }
-.print-cover h1 { font-size: 2.2em; color: inherit; }
+.print-cover .print-title { font-size: 2.2em; margin-bottom: 1.5em; }
 .md-typeset pre, .md-typeset pre > code, .md-typeset code {
   white-space: pre-wrap !important; overflow-wrap: anywhere; word-break: break-all; overflow: visible !important;
 }
@@ -126,7 +126,8 @@ def print_view(site: Path, language: str, site_url: str | None = None) -> str:
                 block.insert(0, heading)
         parts.append(f'<section class="print-page" id="{anchor(path)}">{article.decode_contents()}</section>')
     stylesheet_links = "\n".join(f'<link rel="stylesheet" href="{html.escape(url)}">' for url in styles)
-    cover = (f'<section class="print-cover"><h1>{html.escape(site_name.get_text(strip=True) if site_name else "")}</h1>'
+    # the title is not a heading: the outline starts with the home page, whose heading is the same
+    cover = (f'<section class="print-cover"><p class="print-title">{html.escape(site_name.get_text(strip=True) if site_name else "")}</p>'
              f'<p>{html.escape(description["content"] if description else "")}</p></section>')
     return (f'<!doctype html>\n<html lang="{language}"><head><meta charset="utf-8">'
             f'<title>{html.escape(title.get("content", "") if title.name == "meta" else title.get_text())}</title>\n'
