@@ -5,6 +5,9 @@
 #   make test    set up, then the tests: course values, pages, the strict build, a browser check
 #   make check   the heavier tests: every notebook and script, failure modes, every page in the browser,
 #                the publishing workflow's build job run here
+#   make offline the book to read without the internet: site-offline/ (open index.html from disk)
+#                and site-offline.zip, both languages; uses the runs `make build` cached
+#   make pdf     the whole book as one PDF per language in pdf/ (makes the offline copy first)
 #   make bench   cold, warm and one-edit build times, per-chapter run times, test-suite time
 
 export NO_MKDOCS_2_WARNING := 1
@@ -15,7 +18,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: setup serve build test check bench browser clean
+.PHONY: setup serve build offline pdf test check bench browser clean
 
 setup: $(INSTALLED)
 
@@ -34,6 +37,12 @@ serve: setup
 
 build: setup
 	$(BIN)/python -m book.build_site
+
+offline: setup
+	$(BIN)/python -m book.offline_copy
+
+pdf: offline browser
+	$(BIN)/python -m book.pdf
 
 # The browser tests need Chromium, CJK fonts and a font with math tables (for the formulas);
 # install them when missing and we may.
@@ -55,4 +64,4 @@ bench: setup browser
 	$(BIN)/python -m book.bench
 
 clean:
-	rm -rf site .site-partial-* .cache
+	rm -rf site .site-partial-* .cache site-offline site-offline.zip pdf

@@ -19,10 +19,11 @@ from filelock import FileLock
 from book import CACHE_DIR, processes
 
 
-def main(arguments: list[str]) -> int:
-    """Build the book of the current folder (its mkdocs.yml) into ./site."""
+def main(arguments: list[str], site: Path | None = None, env: dict[str, str] | None = None) -> int:
+    """Build the book of the current folder (its mkdocs.yml) into ./site (or `site`, with the
+    variables `env`: the offline copy, book/offline_copy.py)."""
     here = Path.cwd()
-    site = here / "site"
+    site = site or here / "site"
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     lock = FileLock(CACHE_DIR / "site.lock")
     try:
@@ -31,15 +32,15 @@ def main(arguments: list[str]) -> int:
         print("Another build of this checkout is running; this one starts when it is done.", flush=True)
         lock.acquire()
     try:
-        processes.remove_left_behind(here, ".site-partial")
-        partial = Path(tempfile.mkdtemp(prefix=processes.scratch_prefix(".site-partial"), dir=here))
+        processes.remove_left_behind(site.parent, ".site-partial")
+        partial = Path(tempfile.mkdtemp(prefix=processes.scratch_prefix(".site-partial"), dir=site.parent))
         try:
             done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(partial), *arguments],
-                                  cwd=here)
+                                  cwd=here, env=env)
             if done.returncode != 0:
-                print("The build failed; site/ is left as it was.", file=sys.stderr)
+                print(f"The build failed; {site.name}/ is left as it was.", file=sys.stderr)
                 return done.returncode
-            old = here / f"{partial.name}.old"
+            old = site.parent / f"{partial.name}.old"
             if site.exists():
                 site.rename(old)
             partial.rename(site)

@@ -31,7 +31,7 @@ from filelock import FileLock
 
 from book import CACHE_DIR, machinery_changed
 from book import (build_cache, caches, chapters, glossary, math, notebook_pages, notebooks, offline, outputs, page_dates,
-                  pages, publishing, runner, tensorboard_shots)
+                  pages, publishing, runner, tensorboard_shots, whole_book)
 
 log = logging.getLogger("mkdocs.plugins.book")
 
@@ -61,6 +61,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.contents: list[tuple[pages.Page, str]] = []  # (page, its nav section's title) in reading order
         self.build_lock = FileLock(CACHE_DIR / "build.lock")
         self.editions_built = 0  # editions whose build finished; the cache is pruned once all have
+        self.offline_copy = False  # Material's offline plugin is on: the copy read from disk (book/offline_copy.py)
 
     # ------------------------------------------------------------------ one build at a time, stopped cleanly
 
@@ -119,6 +120,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.glossary_inputs = [Path(glossary.__file__).read_bytes(), repr(self.terms).encode()]
         self.history = page_dates.read_history(Path(config.config_file_path))
         publishing.drop_edit_uri_without_repository(config)
+        self.offline_copy = publishing.prepare_offline_copy(config)
         build_cache.remember_search_entries()
         return config
 
@@ -141,6 +143,9 @@ class BookPlugin(BasePlugin[BookConfig]):
                 raise PluginError(f"{file.src_uri}: static-i18n puts it in the {file.locale} edition, its folder says {page.language}")
         self._run_programs()
         self._make_downloads(files, config)
+        if not self.offline_copy:
+            for dest_uri, path in whole_book.made(Path(config.config_file_path).parent).items():
+                files.append(File.generated(config, dest_uri, abs_src_path=str(path)))
         return files
 
     def _page(self, file) -> pages.Page:
@@ -265,6 +270,10 @@ class BookPlugin(BasePlugin[BookConfig]):
         if model.language == "zh":
             markdown = outputs.join_cjk_lines(markdown)
         markdown = self._generated_tables(markdown, model)
+        if whole_book.PLACEHOLDER in markdown:
+            markdown = markdown.replace(whole_book.PLACEHOLDER, whole_book.line(
+                model.language, self.offline_copy, {dest_uri: (get_relative_url(dest_uri, page.url), size) for dest_uri, size
+                                                    in whole_book.published(files).items()}))
         if self.history is not None and page.file.abs_src_path:
             sources = [Path(page.file.abs_src_path).resolve()]
             sources += [path for name in model.programs() if (path := (self.snippets / name).resolve()).is_file()]
@@ -342,9 +351,13 @@ class BookPlugin(BasePlugin[BookConfig]):
     def on_post_page(self, output, page, config):
         if page.file.src_uri in self.notebook_pages:
             model = self.notebook_pages[page.file.src_uri]
-            output = publishing.language_links(output, config.site_url, {
-                language: notebook_pages.src_uri(language, model.name).removesuffix(".ipynb") + "/"
-                for language in pages.LANGUAGES})
+            ending = ".html" if self.offline_copy else "/"  # the offline copy's addresses are files
+            targets = {language: notebook_pages.src_uri(language, model.name).removesuffix(".ipynb") + ending
+                       for language in pages.LANGUAGES}
+            if self.offline_copy:  # read from disk: relative links
+                output = publishing.relative_language_links(output, page.url, targets)
+            else:
+                output = publishing.language_links(output, config.site_url, targets)
             return publishing.finish_page(output, model.language)
         return publishing.finish_page(output, self._page(page.file).language)
 
@@ -353,7 +366,7 @@ class BookPlugin(BasePlugin[BookConfig]):
 
     @event_priority(-110)  # after static-i18n has written the search index of both editions
     def on_post_build(self, config):
-        publishing.split_search_index(Path(config.site_dir))
+        publishing.split_search_index(Path(config.site_dir), scripts=self.offline_copy)
         self.build_lock.release()
         self.editions_built += 1
 

@@ -11,6 +11,10 @@
   `en/search/search_index.json` the English ones, so a reader downloads only their own
   language's index and gets results in it. Material looks for the index under the page's
   `base`, which for an English page becomes the English edition's root.
+* The offline copy (book/offline_copy.py, Material's offline plugin on): a page opened from disk
+  cannot fetch the index, so each edition's index is also written as a script,
+  `search/search_index.js`, which Material loads instead; the search worker runs in a frame
+  (overrides/assets/javascripts/iframe-worker.js, listed as a polyfill in place of the CDN's).
 """
 
 from __future__ import annotations
@@ -20,7 +24,24 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from mkdocs.utils import get_relative_url
+
 from book.pages import LANGUAGES
+
+
+IFRAME_WORKER = "assets/javascripts/iframe-worker.js"
+
+
+def prepare_offline_copy(config) -> bool:
+    """Whether Material's offline plugin is on; if so, the book's own stand-in for a Web Worker is
+    listed as a polyfill, so that the offline plugin adds none from a CDN."""
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    if plugin is None or not plugin.config.enabled:
+        return False
+    polyfills = config.extra.get("polyfills") or []
+    if IFRAME_WORKER not in polyfills:
+        config.extra["polyfills"] = [*polyfills, IFRAME_WORKER]
+    return True
 
 
 def drop_edit_uri_without_repository(config) -> None:
@@ -62,6 +83,12 @@ def language_links(output: str, site_url: str | None, targets: dict[str, str]) -
     return LANGUAGE_LINK.sub(lambda m: m.group(1) + base + targets.get(m.group(3), "") + m.group(2), output)
 
 
+def relative_language_links(output: str, page_url: str, targets: dict[str, str]) -> str:
+    """The page's language links lead to `targets` (language -> path from the site's root), relative
+    to the page: the offline copy is read from disk, where an address from the root leads nowhere."""
+    return LANGUAGE_LINK.sub(lambda m: m.group(1) + get_relative_url(targets.get(m.group(3), ""), page_url) + m.group(2), output)
+
+
 def finish_404(output: str, site_url: str | None) -> str:
     """The 404 page is not a page of either edition: its language links lead to each edition's home
     instead of the last page built."""
@@ -69,8 +96,9 @@ def finish_404(output: str, site_url: str | None) -> str:
     return HEAD_ALTERNATE.sub("", output)
 
 
-def split_search_index(site_dir: Path) -> None:
-    """Cut the search index that Material wrote for the whole site into one per edition."""
+def split_search_index(site_dir: Path, scripts: bool = False) -> None:
+    """Cut the search index that Material wrote for the whole site into one per edition; with
+    `scripts`, each also as the script a page opened from disk loads."""
     whole = site_dir / "search" / "search_index.json"
     if not whole.is_file():
         return
@@ -85,3 +113,5 @@ def split_search_index(site_dir: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(dict(index, docs=entries), ensure_ascii=False, separators=(",", ":"))
         target.write_text(text, encoding="utf-8")
+        if scripts:
+            target.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
