@@ -57,6 +57,7 @@ def small_real_book(folder: Path, sections) -> Path:
     for language, title in (("zh", "真实数据"), ("en", "Real data")):
         (folder / "docs" / language).mkdir(parents=True)
         (folder / "docs" / language / "index.md").write_text(f"# {title}\n", encoding="utf-8")
+        (folder / "docs" / language / "data.md").write_text(f"# {title} {{ #data }}\n", encoding="utf-8")
         (folder / "docs" / language / "rehearsal.md").write_text(CHAPTER.format(title=title, sections=text),
                                                                  encoding="utf-8")
     config = folder / "mkdocs.yml"
@@ -64,7 +65,8 @@ def small_real_book(folder: Path, sections) -> Path:
         "site_name: rehearsal", "theme: {name: material}", "plugins:", "  - search",
         "  - i18n: {docs_structure: folder, languages: [{locale: zh, default: true, name: 中文}, {locale: en, name: English}]}",
         "  - mkdocs-jupyter: {include: ['*.ipynb'], execute: false, cache: false, include_requirejs: false}",
-        "  - book", "markdown_extensions:", "  - admonition", "  - attr_list", "  - pymdownx.superfences",
+        "  - book: {data_page: data.md}",  # where a stand-in notice would link
+        "markdown_extensions:", "  - admonition", "  - attr_list", "  - pymdownx.superfences",
         f"  - pymdownx.snippets: {{base_path: ['{REPO / 'snippets'}'], check_paths: true}}", "",
     ]), encoding="utf-8")
     return config
