@@ -257,7 +257,8 @@ def _fetch_real_data(snippet: Path, env: dict) -> None:
             CACHE_DIR.mkdir(parents=True, exist_ok=True)
             with FileLock(CACHE_DIR / "real-data.lock"):
                 try:
-                    proc = subprocess.run([sys.executable, str(FETCHER), str(REAL_DATA)], cwd=REAL_DATA, env=env,
+                    # -P: the script's folder, book/, is not put first on sys.path (its math.py would hide Python's)
+                    proc = subprocess.run([sys.executable, "-P", str(FETCHER), str(REAL_DATA)], cwd=REAL_DATA, env=env,
                                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=TIMEOUT_S)
                 except subprocess.TimeoutExpired:
                     proc = subprocess.CompletedProcess([], 1, "", f"fetching took longer than {TIMEOUT_S} s")
