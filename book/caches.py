@@ -57,6 +57,8 @@ CACHES = [
     Cache("standin-data", "the stand-in data sets (book/standins.py), the sha256 of every file in the marker "
                           "file book-standin.json", ("book-standin.json", "cifar-10-batches-py/test_batch"), "cache"),
     Cache("standin-data.lock", "the lock taken while the stand-in data is made", damages=()),
+    Cache("real-data.lock", "the lock taken while a real-data build fetches the real data (book/runner.py)",
+          damages=()),
     Cache("build.lock", "the lock that makes builds of one checkout take turns (book/plugin.py)", damages=()),
     Cache("site.lock", "the lock `make build` holds while it builds and swaps in site/ (book/build_site.py)",
           damages=()),

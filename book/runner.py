@@ -21,6 +21,7 @@ runs in a network of its own with only loopback where Linux allows that (book/pr
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import json
 import os
@@ -54,6 +55,9 @@ EXPECTED_ERROR = re.compile(r"^#\s*expected-error:\s*([\w.]+)\s*$", re.MULTILINE
 ANNOTATION = re.compile(r"#\s*\((\d+)\)!?\s*$")
 # A real-data build's downloads: each program's ./dataset leads here (PYTORCH_BOOK_DATA, default data/).
 REAL_DATA = Path(os.environ.get("PYTORCH_BOOK_DATA") or REPO / "data").resolve()
+FETCHER = Path(__file__).with_name("fetch_data.py")
+# A rehearsal of the real-data build: the downloads come from this local server (book/real_data_rehearsal.py).
+DATA_SERVER = os.environ.get("BOOK_DATA_SERVER", "")
 # Files under these folders are not project code: the virtual environment, caches,
 # data sets (covered by the data mode instead) and what runs write.
 _NOT_DEPENDENCIES = (".venv", ".cache", ".git", "data", "site", "logs")
@@ -177,7 +181,7 @@ def environment(snippet: Path | None = None) -> dict[str, str]:
         **{package: version(package) for package in OUTPUT_PACKAGES},
         "accelerator": _accelerator(),
         "data": f"stand-in {standins.version()}" if mode == "standin" else f"real {REAL_DATA}",
-        "around the program": hashlib.sha256(shim.source(mode).encode()).hexdigest()[:16],
+        "around the program": hashlib.sha256(shim.source(mode, rehearsal()).encode()).hexdigest()[:16],
     }
 
 
@@ -220,6 +224,58 @@ def data_mode() -> str:
 
 
 _standins_lock = threading.Lock()
+
+
+@functools.cache
+def rehearsal() -> dict | None:
+    """With BOOK_DATA=real and BOOK_DATA_SERVER, the local data server's manifest (the real addresses,
+    where the server has each file, their checksums); None otherwise."""
+    if data_mode() != "real" or not DATA_SERVER:
+        return None
+    from book import real_data_rehearsal
+
+    try:
+        return real_data_rehearsal.load_manifest(DATA_SERVER)
+    except (OSError, ValueError, KeyError) as error:
+        raise SnippetError(f"BOOK_DATA_SERVER={DATA_SERVER}: no data server's manifest there ({error})") from None
+
+
+_fetching = threading.Lock()
+_fetched: dict[str, str] = {}  # "failed" -> the message, once the real data's fetch failed in this process
+
+
+def _fetch_real_data(snippet: Path, env: dict) -> None:
+    """Before the first program of a real-data build runs: fetch the real data into REAL_DATA, once per
+    build and one build at a time (book/fetch_data.py, with the run's sitecustomize.py). A failed fetch
+    fails this program and every later one, naming what could not be fetched."""
+    with _fetching:
+        if "done" not in _fetched and "failed" not in _fetched:
+            REAL_DATA.mkdir(parents=True, exist_ok=True)
+            env = {name: value for name, value in env.items() if name != shim.OPENED_LOG}
+            env["TORCH_HOME"] = str(REAL_DATA / "torch")
+            started = time.perf_counter()
+            CACHE_DIR.mkdir(parents=True, exist_ok=True)
+            with FileLock(CACHE_DIR / "real-data.lock"):
+                try:
+                    # -P: the script's folder, book/, is not put first on sys.path (its math.py would hide Python's)
+                    proc = subprocess.run([sys.executable, "-P", str(FETCHER), str(REAL_DATA)], cwd=REAL_DATA, env=env,
+                                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=TIMEOUT_S)
+                except subprocess.TimeoutExpired:
+                    proc = subprocess.CompletedProcess([], 1, "", f"fetching took longer than {TIMEOUT_S} s")
+            source = f" from the local data server {DATA_SERVER}" if DATA_SERVER else ""
+            if proc.returncode:
+                _fetched["failed"] = (f"the real data could not be fetched into {display(REAL_DATA)}{source}:\n"
+                                      + _tail(proc.stderr, 12))
+                _fetched["first"] = display(snippet)
+            else:
+                _fetched["done"] = ""
+                print(f"note: real data in {display(REAL_DATA)}{source} ({time.perf_counter() - started:.1f} s): "
+                      + "; ".join(proc.stdout.split("\n")[:-1]), file=sys.stderr)
+    if "failed" in _fetched:
+        if _fetched["first"] == display(snippet):
+            raise SnippetError(f"{display(snippet)} was not run: {_fetched['failed']}")
+        raise SnippetError(f"{display(snippet)} was not run: the real data could not be fetched "
+                           f"(the message is under {_fetched['first']})")
 
 
 def _accelerator() -> str:
@@ -522,7 +578,7 @@ def _run_with(scratch: Path, short_tmp: Path, snippet: Path, handed: dict[str, P
         shutil.copyfile(source, workdir / name)
     # COLUMNS: programs that wrap to the terminal (argparse's --help) print the same everywhere.
     # PYTHONPATH: the generated sitecustomize.py (book/shim.py) and nothing else of the repository.
-    around = shim.ensure(data_mode())
+    around = shim.ensure(data_mode(), rehearsal())
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", MPLBACKEND="Agg",
                COLUMNS="80", LINES="24", OMP_NUM_THREADS=str(threads_for(snippet)), PYTHONPATH=str(around),
                # gloo (torch.distributed) talks over loopback, not over the machine's first interface
@@ -551,7 +607,7 @@ def _run_with(scratch: Path, short_tmp: Path, snippet: Path, handed: dict[str, P
             _link_folder(workdir / "dataset", standins.ensure())
         env[shim.READS_LOG] = str(scratch / "standin-reads.txt")
     else:
-        REAL_DATA.mkdir(parents=True, exist_ok=True)
+        _fetch_real_data(snippet, env)
         _link_folder(workdir / "dataset", REAL_DATA)
     forked = _use_forkserver()
     started = time.perf_counter()

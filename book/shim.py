@@ -13,6 +13,10 @@ build it holds:
   data is never touched; each process notes the stand-in data sets it reads in the file named
   by BOOK_STANDIN_READS (set by the runner for each run), so that the page marks the output.
 
+In a rehearsal of the real-data build (BOOK_DATA=real with BOOK_DATA_SERVER, book/real_data_rehearsal.py)
+it holds the network guard and sends the real data's downloads to the local server, whose files
+torchvision and torch.hub check against that server's checksums; the programs see the real addresses.
+
 In every build, and only where the runner sets the variables for a run:
 
 * each process notes the files it read and the modules it imported in the file named by
@@ -192,8 +196,70 @@ def note_standin_reads(marker: str, log_variable: str) -> None:
     sys.addaudithook(note)
 
 
-def source(mode: str) -> str:
-    """The text of sitecustomize.py for a build in `mode` ("standin" or "real")."""
+def serve_downloads_from(rehearsal: dict) -> None:
+    """A rehearsal of a real-data build: every download of the real data comes from the local server of
+    book/real_data_rehearsal.py, and the libraries check that server's files against their own checksums.
+    `rehearsal["files"]`: real address -> {"at": the server's address, "md5", "sha256"} of the file served;
+    `rehearsal["cifar10_md5"]`: each CIFAR-10 batch file's md5. The programs see the real addresses."""
+    import importlib.abc
+    import importlib.util
+    import sys
+    import urllib.request
+
+    files = rehearsal["files"]
+    request = urllib.request.Request.__init__
+
+    def __init__(self, url, *args, **kwargs):  # torchvision and torch.hub both open a Request
+        request(self, files[url]["at"] if url in files else url, *args, **kwargs)
+
+    urllib.request.Request.__init__ = __init__
+
+    def cifar(module):
+        cifar10, md5 = module.CIFAR10, rehearsal["cifar10_md5"]
+        cifar10.tgz_md5 = files[cifar10.url]["md5"]
+        cifar10.train_list = [[name, md5[name]] for name, _ in cifar10.train_list]
+        cifar10.test_list = [[name, md5[name]] for name, _ in cifar10.test_list]
+        cifar10.meta = dict(cifar10.meta, md5=md5[cifar10.meta["filename"]])
+
+    def hub(module):
+        download = module.download_url_to_file
+
+        def download_url_to_file(url, dst, hash_prefix=None, progress=True):
+            if url in files and hash_prefix is not None:  # the name's hash prefix, checked against the served file
+                hash_prefix = files[url]["sha256"][:len(hash_prefix)]
+            return download(url, dst, hash_prefix, progress)
+
+        module.download_url_to_file = download_url_to_file
+
+    patches = {"torchvision.datasets.cifar": cifar, "torch.hub": hub}
+
+    class PatchAfterImport(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name not in patches:
+                return None
+            sys.meta_path.remove(self)
+            try:
+                spec = importlib.util.find_spec(name)
+            finally:
+                sys.meta_path.insert(0, self)
+            if spec is None or spec.loader is None:
+                return spec
+            execute = spec.loader.exec_module
+
+            def exec_module(module):
+                execute(module)
+                patches[name](module)
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, PatchAfterImport())
+
+
+def source(mode: str, rehearsal: dict | None = None) -> str:
+    """The text of sitecustomize.py for a build in `mode` ("standin" or "real"); for "real" with
+    `rehearsal` (the local data server's manifest, book/real_data_rehearsal.py), the downloads come from
+    that server and, as offline, nothing but this machine can be reached."""
     header = ('"""Written by the book\'s build (book/shim.py) for its own runs of the programs; not part of\n'
               'any program, and not needed on a reader\'s computer."""\n')
     bounds = "\n\n".join([
@@ -203,8 +269,19 @@ def source(mode: str) -> str:
         f"note_opened_files({OPENED_LOG!r})",
         f"refuse_writes_outside({PROTECTED!r}, {WRITABLE!r})",
     ])
-    if mode == "real":
+    if mode == "real" and rehearsal is None:
         return header + "\n\n" + bounds + "\n"
+    if mode == "real":
+        return "\n\n".join([
+            header,
+            bounds,
+            "# --- the network guard (book/offline.py) ---",
+            inspect.getsource(offline),
+            "install()",
+            "# --- a rehearsal of the real-data build: the downloads come from a local server ---",
+            inspect.getsource(serve_downloads_from),
+            f"serve_downloads_from({rehearsal!r})",
+        ]) + "\n"
     return "\n\n".join([
         header,
         bounds,
@@ -222,9 +299,9 @@ def source(mode: str) -> str:
 _writing = threading.Lock()
 
 
-def ensure(mode: str) -> Path:
+def ensure(mode: str, rehearsal: dict | None = None) -> Path:
     """The folder to put on PYTHONPATH for a build in `mode`; its file is written when missing or changed."""
-    text = source(mode)
+    text = source(mode, rehearsal)
     folder = FOLDER / f"{mode}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
     target = folder / "sitecustomize.py"
     with _writing:

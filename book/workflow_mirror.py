@@ -12,10 +12,11 @@ and each replacement is printed:
 * `sudo apt-get update` is skipped and `sudo apt-get install` checks that the packages are
   installed; a pip `--index-url` (PyTorch's CPU wheels) is dropped: the same pins come from the
   machine's package index.
-* BOOK_DATA=real downloads the data sets, which this machine cannot: the mirror builds with
-  BOOK_DATA=standin unless BOOK_DATA_SERVER names a local server with the real files, and says so
-  (the mirror passes that variable on; nothing in the build downloads from it yet). A stand-in build
-  never writes the real-data folder, so that cache path is checked by name.
+* BOOK_DATA=real downloads the data sets, which this machine cannot: with BOOK_DATA_SERVER naming a
+  local data server (book/real_data_rehearsal.py: files in the real formats, made from the stand-ins)
+  the mirror passes it on and the build fetches, checks and loads everything from there as a published
+  build does (book/fetch_data.py); without it, the mirror builds with BOOK_DATA=standin and says so. A
+  stand-in build never writes the real-data folder, so that cache path is then checked by name.
 
 It fails on a step that fails, an expression it has no value for, a variable the workflow sets that
 nothing in the repository reads, a cache path the build never wrote, or a site without index.html.

@@ -180,6 +180,17 @@ def base_url(site):
         yield url
 
 
+@pytest.fixture(scope="session")
+def rehearsal_files(tmp_path_factory) -> Path:
+    """Files in the formats the real data's sources publish, made from the stand-ins, for a local data
+    server (book/real_data_rehearsal.py); shared by the real-data rehearsal and the workflow mirror."""
+    from book import real_data_rehearsal
+
+    folder = tmp_path_factory.mktemp("served")
+    real_data_rehearsal.make(folder)
+    return folder
+
+
 # ---------------------------------------------------------------- a reader's machine
 
 

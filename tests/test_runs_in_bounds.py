@@ -180,6 +180,7 @@ def test_an_edit_to_the_machinery_is_noticed(monkeypatch):
 def test_with_real_data_a_changed_data_file_makes_the_result_stale(tmp_path, monkeypatch):
     monkeypatch.setenv("BOOK_DATA", "real")
     monkeypatch.setattr(runner, "REAL_DATA", tmp_path / "data")
+    monkeypatch.setattr(runner, "_fetch_real_data", lambda snippet, env: None)  # the real downloads: out of reach
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "labels.txt").write_text("ants\n")
     (tmp_path / "program").mkdir()  # not beside the data: files beside a program count anyway

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from book import workflow_mirror
+from book import real_data_rehearsal, workflow_mirror
 from conftest import REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
@@ -58,15 +58,25 @@ def test_mirror_fails_on_an_expression_it_has_no_value_for():
         workflow_mirror.expand("by ${{ github.actor }}", workflow_mirror.LOCAL_CONTEXT)
 
 
-@pytest.mark.slow  # a fresh clone, a fresh venv and a cold build: several minutes
-def test_the_workflows_build_job_runs_here_with_stand_in_data(tmp_path, capsys):
-    """BOOK_DATA=real cannot run here: unless BOOK_DATA_SERVER is set, the mirror says so and
-    builds with stand-in data."""
-    workflow_mirror.mirror(tmp_path)
+@pytest.mark.slow  # a fresh clone, a fresh venv and a cold build of the whole book: several minutes
+def test_the_workflows_build_job_runs_here_with_real_data_from_a_local_server(tmp_path, capsys, monkeypatch,
+                                                                              rehearsal_files):
+    """BOOK_DATA=real, its downloads served on 127.0.0.1 (book/real_data_rehearsal.py): the build job
+    fetches, checks and loads everything as the published build does, and fills the data cache's path."""
+    with real_data_rehearsal.serving(rehearsal_files) as (address, requested):
+        monkeypatch.setenv("BOOK_DATA_SERVER", address)
+        workflow_mirror.mirror(tmp_path)
     out = capsys.readouterr().out
-    assert "building with BOOK_DATA=standin" in out
-    assert "cache path written: .cache" in out
-    assert (tmp_path / "clone" / "site" / "index.html").is_file()
+    assert f"BOOK_DATA=real, its downloads from the local data server {address}" in out
+    assert "cache path written: data" in out and "cache path written: .cache" in out
+    assert len([path for path in requested if path != "/manifest.json"]) >= 3, requested
+    clone = tmp_path / "clone"
+    assert (clone / "site" / "index.html").is_file()
+    assert (clone / "data" / "torch" / "hub" / "checkpoints" / "vgg16-397923af.pth").is_file()
+    marked = [path.relative_to(clone / "site").as_posix() for path in (clone / "site").rglob("*.html")
+              if re.search(r'class="run-output__meta"[^<]*⚠|本页有输出来自替身数据|Some outputs on this page come from stand-in',
+                           path.read_text(encoding="utf-8"))]
+    assert not marked, f"stand-in marks on {marked}"
 
 
 def built_by_hand(script, env, clone, github_env):
@@ -91,7 +101,7 @@ original_run_step = workflow_mirror.run_step
     ("            .cache\n", "            .cache\n            .cache/never-written\n", "never written"),
     (None, None, None),  # unchanged, it passes
 ])
-def test_the_mirror_fails_on_a_step_that_cannot_work_here(tmp_path, monkeypatch, change, failure, message):
+def test_the_mirror_fails_on_a_step_that_cannot_work_here(tmp_path, monkeypatch, capsys, change, failure, message):
     text = WORKFLOW.read_text(encoding="utf-8")
     if change:
         assert change in text
@@ -101,8 +111,11 @@ def test_the_mirror_fails_on_a_step_that_cannot_work_here(tmp_path, monkeypatch,
     monkeypatch.setattr(workflow_mirror, "run_step", built_by_hand)
     scratch = tmp_path / "scratch"
     scratch.mkdir()
+    monkeypatch.delenv("BOOK_DATA_SERVER", raising=False)
     if message:
         with pytest.raises(workflow_mirror.MirrorError, match=message):
             workflow_mirror.mirror(scratch, workflow)
     else:
         workflow_mirror.mirror(scratch, workflow)
+        # without a local data server, BOOK_DATA=real cannot run here: the mirror says so, builds with stand-ins
+        assert "building with BOOK_DATA=standin" in capsys.readouterr().out
