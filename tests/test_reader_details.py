@@ -68,9 +68,13 @@ def test_the_language_switch_keeps_the_section_the_reader_is_on(page, base_url, 
     page.goto(base_url + start)
     if "#" not in start:  # scrolled down to a section rather than led there by a link
         section = page.locator(".md-content h2[id]").nth(2)
-        section.scroll_into_view_if_needed()
-        page.evaluate("id => document.getElementById(id).scrollIntoView()", section.get_attribute("id"))
+        for _ in range(2):  # pictures scrolled past load lazily and move the page: scroll to it again
+            page.evaluate("id => document.getElementById(id).scrollIntoView()", section.get_attribute("id"))
+            page.wait_for_load_state("networkidle")
         other += "#" + section.get_attribute("id")
+    else:  # the pictures above have loaded and moved the page: still the section the link led to
+        page.wait_for_load_state("networkidle")
+        page.evaluate("() => window.scrollBy(0, 40)")
     page.locator(".md-header__option .md-select").hover()
     page.locator(f'.md-select__link[hreflang="{"en" if other.startswith("/en/") else "zh"}"]').click()
     page.wait_for_url(base_url + other)
@@ -85,8 +89,10 @@ def test_the_glossary_fits_a_phone_screen(browser, base_url, path):
         phone.goto(base_url + path)
         widths = phone.evaluate("""() => ({page: document.documentElement.scrollWidth,
             window: document.documentElement.clientWidth,
-            table: Math.max(...[...document.querySelectorAll('article table')].map(t => t.scrollWidth - t.clientWidth))})""")
+            table: Math.max(...[...document.querySelectorAll('article table, article .md-typeset__scrollwrap')]
+                                .map(t => t.scrollWidth - t.clientWidth))})""")
         assert widths["page"] <= widths["window"], f"{path}: the page scrolls sideways on a phone: {widths}"
+        # Material wraps a table in a box that scrolls sideways by itself: the page does not, the table does
         assert widths["table"] <= 0, f"{path}: the table scrolls sideways on a phone: {widths}"
     finally:
         phone.close()
