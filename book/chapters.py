@@ -10,6 +10,8 @@ order of the navigation.
 
 from __future__ import annotations
 
+import re
+
 from book import runner
 from book.labels import label
 from book.pages import ABSTRACT, Page
@@ -17,9 +19,18 @@ from book.pages import ABSTRACT, Page
 CONTENTS = "<!-- contents -->"
 
 
-def box_title(page: Page) -> str:
+def episode_url(video: str, number: int) -> str:
+    """The address of one episode of the course's video on Bilibili."""
+    return f"https://www.bilibili.com/video/{video}?p={number}"
+
+
+def box_title(page: Page, video: str | None = None) -> str:
+    """"本章对应视频 P17"; with the course's video id (BV…), each episode links to it on Bilibili."""
     first, last = page.episodes
-    return label("episode" if first == last else "episodes", page.language, first=first, last=last)
+    title = label("episode" if first == last else "episodes", page.language, first=first, last=last)
+    if video:
+        title = re.sub(r"\bP(\d+)\b", lambda match: f"[P{match.group(1)}]({episode_url(video, int(match.group(1)))})", title)
+    return title
 
 
 def run_time_line(language: str, runs: list[runner.Run]) -> str:
@@ -47,11 +58,11 @@ def zip_line(language: str, zip_href: str, files: list[str]) -> str:
     return label("download_zip", language, zip=link, files=("、" if language == "zh" else ", ").join(f"`{f}`" for f in files))
 
 
-def complete_box(markdown: str, page: Page, lines: list[str]) -> str:
+def complete_box(markdown: str, page: Page, lines: list[str], video: str | None = None) -> str:
     """The chapter's `!!! abstract` box with its title, and `lines` added as paragraphs at its end."""
     source = markdown.split("\n")
     start = next(i for i, line in enumerate(source) if ABSTRACT.match(line))
-    source[start] = f'!!! abstract "{box_title(page)}"'
+    source[start] = f'!!! abstract "{box_title(page, video)}"'
     end = start
     for index in range(start + 1, len(source)):
         line = source[index]

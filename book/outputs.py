@@ -172,3 +172,25 @@ def join_cjk_lines(markdown: str) -> str:
         else:
             out.append(line)
     return "\n".join(out)
+
+
+ANNOTATED_CODE = re.compile(r"<pre\b([^>]*)>(.*?)</pre>", re.DOTALL)
+MARKER_COMMENT = re.compile(r"[ \t]*#\s*\(\d+\)!?[ \t]*$", re.MULTILINE)
+
+
+def copy_text_without_markers(html_text: str) -> str:
+    """Code blocks with annotation markers (`# (1)!`) get the text their copy button copies as a
+    `data-copy` attribute (Material's copy button takes it when present): the code without the
+    markers and without the spaces that stood before them, so no copied line ends in spaces."""
+
+    def with_copy_text(match: re.Match) -> str:
+        attributes, inner = match.groups()
+        if "data-copy" in attributes:
+            return match.group(0)
+        code = html.unescape(re.sub(r"<[^>]+>", "", inner))
+        if not MARKER_COMMENT.search(code):
+            return match.group(0)
+        text = MARKER_COMMENT.sub("", code).rstrip("\n")
+        return f'<pre{attributes} data-copy="{html.escape(text, quote=True)}">{inner}</pre>'
+
+    return ANNOTATED_CODE.sub(with_copy_text, html_text)

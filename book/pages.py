@@ -25,6 +25,7 @@ HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 ANCHOR = re.compile(r"\s*\{[^{}]*#([\w-]+)[^{}]*\}\s*$")
 ATTRIBUTES = re.compile(r"\s*\{[^{}]*\}\s*$")
 ABSTRACT = re.compile(r'^!!! abstract(\s+"[^"]*")?\s*$')
+ADMONITION = re.compile(r'^\s*(?:!!!|\?\?\?\+?)\s+([\w-]+)(?:\s+"(.*)")?\s*$')
 
 
 class PageError(ValueError):
@@ -112,6 +113,12 @@ class Page:
             chain.insert(0, index)
             index = self.headings[index].parent
         return chain
+
+    def admonitions(self) -> list[tuple[int, str, str]]:
+        """(line, kind, title) of every admonition and folded block (`!!! note "Title"`), in page order;
+        the title is "" where none is written."""
+        return [(n, match.group(1), match.group(2) or "") for n, line in self.outside_code()
+                if (match := ADMONITION.match(line))]
 
     def outside_code(self) -> list[tuple[int, str]]:
         """(line, text) of every line that is not inside a code fence."""

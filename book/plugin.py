@@ -30,8 +30,8 @@ from mkdocs.structure.files import File
 from filelock import FileLock
 
 from book import CACHE_DIR, machinery_changed
-from book import (build_cache, caches, chapters, glossary, math, notebook_pages, notebooks, offline, outputs, page_dates,
-                  pages, publishing, runner, tensorboard_shots, whole_book)
+from book import (build_cache, caches, chapters, drift, errors, glossary, math, notebook_pages, notebooks, offline,
+                  outputs, page_dates, pages, publishing, runner, tensorboard_shots, whole_book)
 
 log = logging.getLogger("mkdocs.plugins.book")
 
@@ -43,6 +43,12 @@ class BookConfig(Config):
     glossary = c.Optional(c.File(exists=True))
     # The page whose line <!-- glossary-table --> becomes the glossary.
     glossary_page = c.Type(str, default="glossary.md")
+    # The explanations of the errors the book shows on purpose (book/errors.yml); the page whose line
+    # <!-- error-list --> becomes them. Without the file, no such page.
+    errors = c.Optional(c.File(exists=True))
+    errors_page = c.Type(str, default="errors.md")
+    # The course's video on Bilibili (its BV id): the chapter box's episodes link to it.
+    video = c.Optional(c.Type(str))
 
 
 class BookPlugin(BasePlugin[BookConfig]):
@@ -52,6 +58,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.results: dict[Path, runner.Run] = {}
         self.shots: dict[tuple[Path, str], Path] = {}
         self.terms: list[glossary.Term] = []
+        self.errors: list[errors.Entry] = []
         self.matchers: dict[str, glossary.Matcher] = {}
         self.history: page_dates.History | None = None
         self.glossary_inputs: list[bytes] = []  # what every page's glossary links depend on
@@ -114,7 +121,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         try:
             self.editions = {language: pages.read_edition(docs, language) for language in pages.LANGUAGES}
             self.terms = glossary.load(Path(self.config.glossary), self.editions) if self.config.glossary else []
-        except (pages.PageError, glossary.GlossaryError) as error:
+            self.errors = errors.load(Path(self.config.errors), self.snippets) if self.config.errors else []
+        except (pages.PageError, glossary.GlossaryError, errors.ErrorsError) as error:
             raise PluginError(str(error)) from None
         self.matchers = {language: glossary.Matcher(self.terms, language) for language in pages.LANGUAGES} if self.terms else {}
         self.glossary_inputs = [Path(glossary.__file__).read_bytes(), repr(self.terms).encode()]
@@ -296,7 +304,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         return chapters.complete_box(markdown, model, [
             chapters.run_time_line(model.language, made.runs) + "\n    { .chapter-run-time }",
             downloads + "\n    { .chapter-downloads }",
-        ])
+        ], self.config.video)
 
     def _is_glossary_page(self, model: pages.Page) -> bool:
         return bool(self.config.glossary) and model.name == self.config.glossary_page.removesuffix(".md")
@@ -308,6 +316,16 @@ class BookPlugin(BasePlugin[BookConfig]):
             titles = {f"{name}.md": page.title for name, page in self.editions[model.language].items()}
             markdown = markdown.replace(glossary.PLACEHOLDER,
                                         glossary.table(self.terms, model.language, titles, self.reading_order))
+        if self.config.errors and model.name == self.config.errors_page.removesuffix(".md") and errors.PLACEHOLDER not in markdown:
+            raise PluginError(f"{model.src_uri}: the common errors page needs a line {errors.PLACEHOLDER}")
+        if errors.PLACEHOLDER in markdown:
+            try:
+                markdown = markdown.replace(errors.PLACEHOLDER, errors.page(
+                    self.errors, model.language, self.editions[model.language], self.results, self.reading_order, self.snippets))
+            except (errors.ErrorsError, runner.SnippetError) as error:
+                raise PluginError(f"{model.src_uri}: {error}") from None
+        if drift.PLACEHOLDER in markdown:
+            markdown = markdown.replace(drift.PLACEHOLDER, drift.listing(self.editions[model.language], self.reading_order))
         if chapters.CONTENTS in markdown:
             rows = [(listed, get_relative_url(listed.src_uri, model.src_uri), section) for listed, section in self.contents]
             markdown = markdown.replace(chapters.CONTENTS, chapters.contents_table(model.language, rows))
@@ -322,6 +340,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         try:
             html = outputs.publish_run_files(html, page, self.results, self.shots, self.snippets, Path(config.site_dir))
             html = math.render(html)
+            html = outputs.copy_text_without_markers(html)
         except (outputs.OutputError, math.MathError) as error:
             raise PluginError(f"{model.src_uri}: {error}") from None
         if not self.config.glossary or self._is_glossary_page(model):

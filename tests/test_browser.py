@@ -314,8 +314,9 @@ def test_language_switch_in_the_header_keeps_the_page(page, base_url, start, oth
 # ---------------------------------------------------------------- search
 
 
-def search(page, query: str) -> list[str]:
-    """Type a query into the header's search box; the URL paths of the pages found, best first."""
+def search(page, query: str, with_sections: bool = False) -> list[str]:
+    """Type a query into the header's search box; the URL paths of the pages found, best first
+    (with_sections: every result's path and #section, in the order shown)."""
     box = page.locator(".md-search__input")
     box.click()
     page.keyboard.press("Control+A")
@@ -331,12 +332,14 @@ def search(page, query: str) -> list[str]:
         assert time.monotonic() < deadline, f"no search results for {query!r}: {meta.inner_text()!r}"
         page.wait_for_timeout(100)
         now = (meta.inner_text(), page.eval_on_selector_all(
-            ".md-search-result__link", "links => links.map(a => new URL(a.href).pathname)"))
+            ".md-search-result__link", "links => links.map(a => new URL(a.href).pathname + new URL(a.href).hash)"))
         answered = any(c.isdigit() for c in now[0]) or any(none in now[0] for none in ("没有", "No matching"))
         finished = answered and box.input_value() == query
         settled = settled + 1 if finished and now == found else 0
         found = now
-    return list(dict.fromkeys(found[1]))
+    if with_sections:
+        return list(dict.fromkeys(found[1]))
+    return list(dict.fromkeys(link.split("#")[0] for link in found[1]))
 
 
 SEARCHES = {
