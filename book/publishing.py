@@ -6,6 +6,7 @@
   `edit_uri` alone into a relative link that leads nowhere.
 * Language versions for search engines are listed in sitemap.xml (hreflang entries), not in
   each page's <head>, where Material would fetch a sitemap under every one of them.
+* Material's search dialog gets a name in the page's language (`named_search()`).
 * The 404 page is not a page of either language: its language links lead to each edition's home.
 * One search index per edition: `search/search_index.json` holds the Chinese pages and
   `en/search/search_index.json` the English ones, so a reader downloads only their own
@@ -38,9 +39,18 @@ def edition_root(language: str) -> str:
     return "" if language == LANGUAGES[0] else f"{language}/"
 
 
+SEARCH_DIALOG = re.compile(r'(<div class="md-search" data-md-component="search" role="dialog")(?=>)')
+SEARCH_NAME = {"zh": "搜索", "en": "Search"}
+
+
+def named_search(output: str, language: str) -> str:
+    """Material's search dialog with a name that screen readers announce (its partial gives it none)."""
+    return SEARCH_DIALOG.sub(lambda m: f'{m.group(1)} aria-label="{SEARCH_NAME[language]}"', output, count=1)
+
+
 def finish_page(output: str, language: str) -> str:
     """A rendered page without <head> language alternates, with Material's `base` at its edition's root."""
-    output = HEAD_ALTERNATE.sub("", output)
+    output = named_search(HEAD_ALTERNATE.sub("", output), language)
     root = edition_root(language)
     if not root:
         return output
@@ -66,7 +76,8 @@ def finish_404(output: str, site_url: str | None) -> str:
     """The 404 page is not a page of either edition: its language links lead to each edition's home
     instead of the last page built."""
     output = language_links(output, site_url, {language: edition_root(language) for language in LANGUAGES})
-    return HEAD_ALTERNATE.sub("", output)
+    language = re.search(r'<html lang="(\w+)"', output)  # the edition that built it last
+    return named_search(HEAD_ALTERNATE.sub("", output), language.group(1) if language else LANGUAGES[0])
 
 
 def split_search_index(site_dir: Path) -> None:
