@@ -10,6 +10,7 @@ order of the navigation.
 
 from __future__ import annotations
 
+import html
 import re
 
 from book import runner
@@ -42,15 +43,21 @@ def run_time_line(language: str, runs: list[runner.Run]) -> str:
     return label(key, language, count=len(runs), seconds=seconds, device=device, forked=forked)
 
 
-def download_line(language: str, notebook_href: str, script_href: str) -> str:
+def download_line(language: str, notebook_href: str, practice_href: str, script_href: str) -> str:
     def link(href: str, key: str) -> str:
         return f'<a href="{href}" download>{label(key, language)}</a>'
 
-    return label("download", language, notebook=link(notebook_href, "notebook_link"), script=link(script_href, "script_link"))
+    return label("download", language, notebook=link(notebook_href, "notebook_link"),
+                 practice=link(practice_href, "practice_link"), script=link(script_href, "script_link"))
 
 
 def view_link(language: str, href: str) -> str:
     return f'<a href="{href}">{label("view_notebook", language)}</a>'
+
+
+def report_line(language: str, href: str) -> str:
+    """A plain link that opens a new issue in the book's repository, already filled in."""
+    return label("report_problem", language, link=f'<a href="{html.escape(href)}">{label("report_link", language)}</a>')
 
 
 def zip_line(language: str, zip_href: str, files: list[str]) -> str:

@@ -45,7 +45,9 @@ def render(content: str) -> str:
     def replaced(match: re.Match) -> str:
         block = match.group("block")
         if block is not None:
-            return f'<div class="arithmatex">{to_mathml(html.unescape(block).strip(), "block")}</div>'
+            # a wide formula scrolls sideways (docs/assets/book.css): the keyboard can reach it too
+            mathml = to_mathml(html.unescape(block).strip(), "block").replace("<math ", '<math tabindex="0" ', 1)
+            return f'<div class="arithmatex">{mathml}</div>'
         return f'<span class="arithmatex">{to_mathml(html.unescape(match.group("inline")).strip(), "inline")}</span>'
 
     return FORMULA.sub(replaced, content)

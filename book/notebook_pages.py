@@ -12,7 +12,8 @@ and keeps it light and local:
 * `lighter()`: the JupyterLab stylesheet that mkdocs-jupyter puts inline on every notebook page
   (about 575 KB) becomes one shared file, loaded once and then cached by the browser; the MathJax
   and Mermaid loaders (which would fetch from other hosts) are left out: the book's notebooks hold
-  neither formulas nor diagrams. A line at the top links the download and the chapter.
+  neither formulas nor diagrams. A line at the top links the download and the chapter. Each code
+  cell can take the keyboard's focus, so that a line too long for the page can be scrolled.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def remember_rendering(page, renderer_settings: dict) -> None:
     page.render = remembered_render
 
 
+CODE_CELL = re.compile(r'(<div class="highlight-ipynb[^"]*")(?=>)')
 LINK = re.compile(r'(<a\s[^>]*?href=")([^"#:]+)(#[^"]*)?(")')
 
 
@@ -112,6 +114,7 @@ def lighter(html: str, site_dir: Path, page_url: str, language: str, links: dict
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(styles, encoding="utf-8")
     html = NOT_NEEDED.sub("", STYLE.sub("", html))
+    html = CODE_CELL.sub(r'\1 tabindex="0"', html)  # a long line scrolls sideways: the keyboard can reach it too
     stylesheet = f'<link rel="stylesheet" href="{get_relative_url(url, page_url)}">\n' if styles else ""
     download = f'<a href="{links["download"]}" download>{label("download_this_notebook", language)}</a>'
     chapter = f'<a href="{links["chapter"]}">{label("back_to_chapter", language)}</a>'

@@ -335,6 +335,35 @@ def notebook(cells: list[Cell], results: dict[Path, runner.Run], figures: dict[P
     return book
 
 
+def practice_notebook(cells: list[Cell], title: str, language: str):
+    """The notebook for typing along: the same code cells and headings, without prose or outputs.
+    A cell that stops with an error on purpose keeps its `raises-exception` tag, so that running
+    every cell goes on past it as in the full notebook."""
+    import nbformat
+    from nbformat import v4
+
+    made = []
+    for index, cell in enumerate(cells):
+        if cell.kind == "markdown":
+            headings = [line for line in cell.source.split("\n") if HEADING.match(line)]
+            if index == 0:
+                headings[0] = "# " + label("practice_title", language, title=title)
+            if headings:
+                made.append(v4.new_markdown_cell("\n\n".join(headings), id=f"cell-{index}"))
+        else:
+            made.append(v4.new_code_cell(cell.source, id=f"cell-{index}",
+                                         metadata={"tags": ["raises-exception"]} if cell.expected_error else {}))
+    book = v4.new_notebook(cells=made, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    })
+    nbformat.validate(book)
+    return book
+
+
+HEADING = re.compile(r"#{1,6} \S")
+
+
 # ---------------------------------------------------------------- the mkdocs hook
 
 
@@ -342,6 +371,11 @@ def download_urls(language: str, stem: str) -> tuple[str, str, str]:
     """Where a chapter's notebook, script and zip of everything go in the site."""
     base = f"{ASSETS}/{stem}.{language}"
     return base + ".ipynb", base + ".py", base + ".zip"
+
+
+def practice_url(language: str, stem: str) -> str:
+    """Where a chapter's practice notebook goes in the site."""
+    return f"{ASSETS}/{stem}.{language}.practice.ipynb"
 
 
 def support_files(runs: list[runner.Run]) -> dict[str, Path]:
@@ -363,17 +397,19 @@ def support_files(runs: list[runner.Run]) -> dict[str, Path]:
 class ChapterFiles:
     notebook: str  # the .ipynb file's text
     script: str  # the .py file's text
+    practice: str  # the practice notebook's text: code cells and headings only
     support: dict[str, Path]  # files that must sit beside them
     runs: list[runner.Run]  # the programs in them, in order, as this build ran them
 
-    def zip(self, notebook_name: str, script_name: str) -> bytes:
-        """All of it in one zip: unpacked into an empty folder, the notebook and the script run there."""
+    def zip(self, notebook_name: str, script_name: str, practice_name: str) -> bytes:
+        """All of it in one zip: unpacked into an empty folder, the notebooks and the script run there."""
         import io
         import zipfile
 
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in [(notebook_name, self.notebook.encode()), (script_name, self.script.encode()),
+            for name, data in [(notebook_name, self.notebook.encode()), (practice_name, self.practice.encode()),
+                               (script_name, self.script.encode()),
                                *((name, path.read_bytes()) for name, path in self.support.items())]:
                 info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # the same bytes on every build
                 info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
@@ -413,8 +449,11 @@ def chapter_files(page: Page, page_url: str, data_url: str, site_url: str | None
 
         import nbformat
 
-        return json.dumps({"notebook": nbformat.writes(notebook(cells("notebook", notebook_url), results, figures)) + "\n",
-                           "script": percent_script(cells("script", script_url))})
+        notebook_cells = cells("notebook", notebook_url)
+        return json.dumps({"notebook": nbformat.writes(notebook(notebook_cells, results, figures)) + "\n",
+                           "script": percent_script(cells("script", script_url)),
+                           "practice": nbformat.writes(practice_notebook(notebook_cells, page.title, page.language)) + "\n"})
 
     saved = json.loads(remembered("notebooks", f"{page.name}.{page.language}", inputs, make))
-    return ChapterFiles(notebook=saved["notebook"], script=saved["script"], support=support, runs=runs)
+    return ChapterFiles(notebook=saved["notebook"], script=saved["script"], practice=saved["practice"],
+                        support=support, runs=runs)

@@ -36,7 +36,8 @@ def output_block(run: runner.Run, section: str | None, language: str, snippets_d
     if not text:
         return ""
     failed = bool(run.error) and run.error_report().rstrip("\n") in text
-    meta = label("ran_on", language, device=run.device, torch=run.torch, seconds=run.seconds)
+    meta = label("ran_on", language, device=run.device, python=run.python, torch=run.torch,
+                 torchvision=run.torchvision, seconds=run.seconds)
     if run.standin_data:
         meta += label("standin_mark", language, names=" / ".join(run.standin_data))
     name = run.snippet.relative_to(snippets_dir).as_posix() + (f":{section}" if section else "")

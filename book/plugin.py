@@ -66,6 +66,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.notebook_pages: dict[str, pages.Page] = {}  # notebook page's src_uri -> its chapter
         self.reading_order: list[str] = []
         self.contents: list[tuple[pages.Page, str]] = []  # (page, its nav section's title) in reading order
+        self.build_facts: dict[str, str] = {}  # the commit and versions a problem report names
         self.build_lock = FileLock(CACHE_DIR / "build.lock")
         self.editions_built = 0  # editions whose build finished; the cache is pruned once all have
         self.offline_copy = False  # Material's offline plugin is on: the copy read from disk (book/offline_copy.py)
@@ -129,6 +130,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.history = page_dates.read_history(Path(config.config_file_path))
         publishing.drop_edit_uri_without_repository(config)
         self.offline_copy = publishing.prepare_offline_copy(config)
+        if config.repo_url:
+            self.build_facts = publishing.build_facts(Path(config.config_file_path).parent)
         build_cache.remember_search_entries()
         return config
 
@@ -230,8 +233,11 @@ class BookPlugin(BasePlugin[BookConfig]):
             notebook_url, script_url, zip_url = notebooks.download_urls(model.language, model.name)
             files.append(File.generated(config, notebook_url, content=made.notebook))
             files.append(File.generated(config, script_url, content=made.script))
+            practice_url = notebooks.practice_url(model.language, model.name)
+            files.append(File.generated(config, practice_url, content=made.practice))
             if made.support:
-                files.append(File.generated(config, zip_url, content=made.zip(Path(notebook_url).name, Path(script_url).name)))
+                files.append(File.generated(config, zip_url, content=made.zip(
+                    Path(notebook_url).name, Path(script_url).name, Path(practice_url).name)))
             notebook_page = notebook_pages.page_file(config, model.language, model.name, made.notebook)
             self.notebook_pages[notebook_page.src_uri] = model
             files.append(notebook_page)
@@ -297,14 +303,19 @@ class BookPlugin(BasePlugin[BookConfig]):
         if made.support:
             downloads = chapters.zip_line(model.language, get_relative_url(zip_url, page.url), list(made.support))
         else:
+            practice_url = notebooks.practice_url(model.language, model.name)
             downloads = chapters.download_line(model.language, get_relative_url(notebook_url, page.url),
+                                               get_relative_url(practice_url, page.url),
                                                get_relative_url(script_url, page.url))
         notebook_page = files.get_file_from_path(notebook_pages.src_uri(model.language, model.name))
         downloads += " · " + chapters.view_link(model.language, get_relative_url(notebook_page.url, page.url))
-        return chapters.complete_box(markdown, model, [
-            chapters.run_time_line(model.language, made.runs) + "\n    { .chapter-run-time }",
-            downloads + "\n    { .chapter-downloads }",
-        ], self.config.video)
+        lines = [chapters.run_time_line(model.language, made.runs) + "\n    { .chapter-run-time }",
+                 downloads + "\n    { .chapter-downloads }"]
+        if config.repo_url:  # without a repository there is nowhere to report to
+            address = (config.site_url.rstrip("/") + "/" if config.site_url else "/") + page.url
+            href = publishing.issue_link(config.repo_url, model.language, model.title, address, self.build_facts)
+            lines.append(chapters.report_line(model.language, href) + "\n    { .chapter-report }")
+        return chapters.complete_box(markdown, model, lines, self.config.video)
 
     def _is_glossary_page(self, model: pages.Page) -> bool:
         return bool(self.config.glossary) and model.name == self.config.glossary_page.removesuffix(".md")

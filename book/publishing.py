@@ -6,6 +6,11 @@
   `edit_uri` alone into a relative link that leads nowhere.
 * Language versions for search engines are listed in sitemap.xml (hreflang entries), not in
   each page's <head>, where Material would fetch a sitemap under every one of them.
+* Report a problem: with a repository, every chapter's box links a new GitHub issue already
+  holding the page's address, the commit the site was built from and the build's Python, torch
+  and torchvision versions, with prompts for the section, what the reader ran and what they saw
+  (`issue_link()`). A plain link: no script, nothing requested when the page loads.
+* Material's search dialog gets a name in the page's language (`named_search()`).
 * The 404 page is not a page of either language: its language links lead to each edition's home.
 * One search index per edition: `search/search_index.json` holds the Chinese pages and
   `en/search/search_index.json` the English ones, so a reader downloads only their own
@@ -20,9 +25,13 @@
 from __future__ import annotations
 
 import json
+import os
+import platform
 import re
+import subprocess
+from importlib import metadata
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from mkdocs.utils import get_relative_url
 
@@ -50,6 +59,29 @@ def drop_edit_uri_without_repository(config) -> None:
         config.edit_uri_template = None
 
 
+def build_facts(config_dir: Path) -> dict[str, str]:
+    """What a problem report needs to know about this build: the commit (GITHUB_SHA in the publishing
+    workflow, else git's HEAD; "unknown" outside a repository) and the versions that shape the outputs."""
+    commit = os.environ.get("GITHUB_SHA", "")
+    if not commit:
+        try:
+            commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=config_dir, capture_output=True, text=True,
+                                    timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            commit = ""
+    return {"commit": commit or "unknown", "python": platform.python_version(),
+            "torch": metadata.version("torch"), "torchvision": metadata.version("torchvision")}
+
+
+def issue_link(repo_url: str, language: str, title: str, page_address: str, facts: dict[str, str]) -> str:
+    """The address that opens a new issue of `repo_url` with its title and text filled in."""
+    from book.labels import label
+
+    fields = {"title": label("report_title", language, title=title),
+              "body": label("report_body", language, page=page_address, **facts)}
+    return f"{repo_url.rstrip('/')}/issues/new?{urlencode(fields, quote_via=quote)}"
+
+
 HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 MATERIAL_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
 
@@ -59,9 +91,18 @@ def edition_root(language: str) -> str:
     return "" if language == LANGUAGES[0] else f"{language}/"
 
 
+SEARCH_DIALOG = re.compile(r'(<div class="md-search" data-md-component="search" role="dialog")(?=>)')
+SEARCH_NAME = {"zh": "搜索", "en": "Search"}
+
+
+def named_search(output: str, language: str) -> str:
+    """Material's search dialog with a name that screen readers announce (its partial gives it none)."""
+    return SEARCH_DIALOG.sub(lambda m: f'{m.group(1)} aria-label="{SEARCH_NAME[language]}"', output, count=1)
+
+
 def finish_page(output: str, language: str) -> str:
     """A rendered page without <head> language alternates, with Material's `base` at its edition's root."""
-    output = HEAD_ALTERNATE.sub("", output)
+    output = named_search(HEAD_ALTERNATE.sub("", output), language)
     root = edition_root(language)
     if not root:
         return output
@@ -93,7 +134,8 @@ def finish_404(output: str, site_url: str | None) -> str:
     """The 404 page is not a page of either edition: its language links lead to each edition's home
     instead of the last page built."""
     output = language_links(output, site_url, {language: edition_root(language) for language in LANGUAGES})
-    return HEAD_ALTERNATE.sub("", output)
+    language = re.search(r'<html lang="(\w+)"', output)  # the edition that built it last
+    return named_search(HEAD_ALTERNATE.sub("", output), language.group(1) if language else LANGUAGES[0])
 
 
 def split_search_index(site_dir: Path, scripts: bool = False) -> None:

@@ -116,6 +116,8 @@ class Run:
     dependencies: list[str]
     standin_data: list[str]
     forked: bool = False  # from the fork server: torch was already imported when the timing began
+    torchvision: str = ""  # the versions the run had, shown under its output with torch's
+    python: str = ""
     handed: dict[str, str] = field(default_factory=dict)  # files another program's run wrote -> their sha256
     cached: bool = False
     _sections: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
@@ -500,6 +502,8 @@ def _from_saved(saved: dict, snippet: Path, entry: Path, cached: bool) -> Run:
         seconds=saved["seconds"],
         device=saved["device"],
         torch=saved["environment"]["torch"],
+        torchvision=saved["environment"].get("torchvision", ""),
+        python=saved["environment"].get("python", ""),
         files=entry / "files",
         dependencies=sorted(saved["dependencies"]),
         standin_data=saved["standin_data"],

@@ -1,5 +1,6 @@
 """The strict build: what the pages show is what the snippets print."""
 
+import platform
 import re
 
 from book import runner
@@ -49,8 +50,10 @@ def test_both_languages_show_the_same_outputs(site):
 
 def test_output_blocks_say_where_and_how_they_ran(site):
     zh, en = (soup(site, page).get_text() for page in CHAPTER_PAGES)
-    assert re.search(r"运行于 CPU · torch 2\.14\.1 · 用时 \d+\.\d 秒", zh)
-    assert re.search(r"ran on CPU · torch 2\.14\.1 · \d+\.\d s", en)
+    # the versions that can change an output: the build's Python, torch and torchvision
+    python = re.escape(platform.python_version())
+    assert re.search(rf"运行于 CPU · Python {python} · torch 2\.14\.1 · torchvision 0\.29\.1 · 用时 \d+\.\d 秒", zh)
+    assert re.search(rf"ran on CPU · Python {python} · torch 2\.14\.1 · torchvision 0\.29\.1 · \d+\.\d s", en)
     assert "输出（按预期报错）" in zh and "Output (stops with an error, as intended)" in en
 
 

@@ -19,7 +19,7 @@ HEADER = {
         "title": re.compile(r"本章对应视频 P(\d+)(?:–P(\d+))?"),
         "learn": "你会学到：",
         "run_time": re.compile(r"运行本章的 (\d+) 个程序共用了 (\d+\.\d) 秒（(.+?)，构建本书时测得(，不含启动 Python、导入 torch 的时间)?）。"),
-        "links": ["Notebook", "Python 脚本"],
+        "links": ["Notebook", "练习版 Notebook（只有代码，没有说明和输出）", "Python 脚本"],
         "zip": "zip 压缩包",
         "view": "在线查看 Notebook",
         "prefix": "下载本章：",
@@ -29,7 +29,7 @@ HEADER = {
         "learn": "You will learn:",
         "run_time": re.compile(r"Running the chapter's (?:(\d+) programs|program) took (\d+\.\d) s "
                                r"\((.+?), measured when the book was built(, not counting starting Python and importing torch)?\)\."),
-        "links": ["notebook", "Python script"],
+        "links": ["notebook", "practice notebook (just the code, without text or outputs)", "Python script"],
         "zip": "zip",
         "view": "view the notebook online",
         "prefix": "Download this chapter:",
@@ -109,15 +109,20 @@ def test_chapter_box_names_episode_lessons_run_time_and_downloads(site, chapter,
         assert [link.get_text() for link in links] == [header["zip"]], f"{path}: the download links are {links}"
         assert files[0].name == f"{chapter}.{language}.zip"
         with zipfile.ZipFile(files[0]) as archive:
-            assert sorted(archive.namelist()) == sorted([f"{chapter}.{language}.ipynb", f"{chapter}.{language}.py", *needed])
+            assert sorted(archive.namelist()) == sorted([f"{chapter}.{language}.ipynb", f"{chapter}.{language}.py",
+                                                         f"{chapter}.{language}.practice.ipynb", *needed])
+            practice = nbformat.reads(archive.read(f"{chapter}.{language}.practice.ipynb").decode(), as_version=4)
             notebook_text, script = (archive.read(f"{chapter}.{language}.{kind}").decode() for kind in ("ipynb", "py"))
         assert all(name in downloads[0] for name in needed), f"{path}: the line does not name {needed}"
     else:
         assert [link.get_text() for link in links] == header["links"], f"{path}: the download links are {links}"
-        assert [file.name for file in files] == [f"{chapter}.{language}.ipynb", f"{chapter}.{language}.py"]
-        notebook_text, script = (file.read_text(encoding="utf-8") for file in files)
+        assert [file.name for file in files] == [f"{chapter}.{language}.ipynb", f"{chapter}.{language}.practice.ipynb",
+                                                 f"{chapter}.{language}.py"]
+        notebook_text, practice_text, script = (file.read_text(encoding="utf-8") for file in files)
+        practice = nbformat.reads(practice_text, as_version=4)
     book = nbformat.reads(notebook_text, as_version=4)
     assert book.cells[0].source.startswith(f"# {model.title}\n")
+    assert practice.cells[0].source.startswith(f"# {model.title}")
     compile(script, f"{chapter}.{language}.py", "exec")
     assert script.startswith(f"# %% [markdown]\n# # {model.title}\n")
 

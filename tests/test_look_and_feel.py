@@ -4,9 +4,11 @@ links, code annotations, the dark-mode toggle, and the workflow that publishes t
 import datetime
 import functools
 import os
+import platform
 import shutil
 import subprocess
 import time
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -150,6 +152,84 @@ def test_edit_buttons_open_each_pages_own_source(published_site):
 def test_a_local_build_has_no_edit_button(site):
     for language, page in every_page():
         assert not built(site, language, page).select('a[rel="edit"]'), f"{language}/{page}"
+
+
+# --- report a problem -------------------------------------------------------------------------
+
+REPORT = {
+    "zh": {"title": "「{title}」一章的问题", "page": "页面：", "commit": "本书构建自提交：", "versions": "构建时的版本：",
+           "prompts": ["哪一节：", "我运行了什么：", "我看到了什么："], "link": "在 GitHub 上报告问题"},
+    "en": {"title": "Problem in the chapter “{title}”", "page": "Page: ", "commit": "Book built from commit: ",
+           "versions": "Versions of the build: ", "prompts": ["Which section:", "What I ran:", "What I saw:"],
+           "link": "Report a problem on GitHub"},
+}
+
+
+def decoded_report(href: str, repo: str) -> tuple[str, dict[str, str]]:
+    """(title, {first words of a line: the rest}) of a link that opens a new issue of `repo`."""
+    from urllib.parse import parse_qs, urlsplit
+
+    address = urlsplit(href)
+    assert f"{address.scheme}://{address.netloc}{address.path}" == f"{repo}/issues/new"
+    query = parse_qs(address.query, strict_parsing=True)
+    assert sorted(query) == ["body", "title"] and all(len(v) == 1 for v in query.values())
+    return query["title"][0], query["body"][0]
+
+
+def check_report(href: str, language: str, title: str, address: str, commit: str) -> None:
+    words = REPORT[language]
+    issue_title, body = decoded_report(href, PUBLISHED_REPO)
+    assert issue_title == words["title"].format(title=title)
+    lines = body.split("\n")
+    assert lines[0] == words["page"] + address
+    assert lines[1] == words["commit"] + commit
+    assert lines[2] == (words["versions"] + f"Python {platform.python_version()} · torch {metadata.version('torch')}"
+                        f" · torchvision {metadata.version('torchvision')}")
+    assert [line for line in lines if line in words["prompts"]] == words["prompts"]
+
+
+def test_the_report_link_holds_the_page_the_build_and_the_prompts():
+    from book import chapters, publishing
+
+    facts = {"commit": "0123abc", "python": platform.python_version(), "torch": metadata.version("torch"),
+             "torchvision": metadata.version("torchvision")}
+    for language, title in [("zh", "损失函数与反向传播"), ("en", "Loss & backpropagation?")]:
+        address = PUBLISHED_SITE + page_url(language, "loss.md")
+        href = publishing.issue_link(PUBLISHED_REPO, language, title, address, facts)
+        check_report(href, language, title, address, "0123abc")
+        line = chapters.report_line(language, href)  # the link as the box writes it: & escaped in the attribute
+        from bs4 import BeautifulSoup
+
+        link = BeautifulSoup(line, "html.parser").a
+        assert link["href"] == href and link.get_text() == REPORT[language]["link"]
+        assert not link.has_attr("target") and not link.has_attr("onclick")
+
+
+@pytest.mark.skipif(bool(os.environ.get("BOOK_REPO_URL")), reason="BOOK_REPO_URL is set for this build")
+def test_a_local_build_has_no_report_link(site):
+    for language, page in every_page():
+        found = built(site, language, page)
+        assert not found.select(".chapter-report") and "/issues/new" not in str(found), f"{language}/{page}"
+
+
+@pytest.mark.slow  # a second build, as the publishing workflow makes it
+def test_every_chapter_links_a_filled_in_problem_report(published_site):
+    commit = os.environ.get("GITHUB_SHA") or _git("rev-parse", "HEAD").strip()
+    chapters = [name for name in PAGES if EDITIONS["zh"][name.removesuffix(".md")].is_chapter]
+    assert chapters
+    for language, page in every_page():
+        found = built(published_site, language, page)
+        links = [a for a in found.select("a") if "/issues/new" in a.get("href", "")]
+        if page not in chapters:
+            assert not links, f"{language}/{page} is not a chapter"
+            continue
+        assert len(links) == 1, f"{language}/{page}: {len(links)} report links"
+        assert links[0].get_text() == REPORT[language]["link"]
+        assert links[0].find_parent("div", class_="abstract"), "the link is in the chapter's box"
+        title = EDITIONS[language][page.removesuffix(".md")].title
+        check_report(links[0]["href"], language, title, PUBLISHED_SITE + page_url(language, page), commit)
+    # no script and no request: the page holds a plain link, nothing that would fetch from GitHub
+    assert "api.github.com" not in (published_site / page_url("zh", "loss.md") / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow  # a second build, as the publishing workflow makes it

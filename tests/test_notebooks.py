@@ -302,6 +302,61 @@ def test_script_has_the_cells_of_the_notebook(chapter, site):
             assert re.findall(r"(?m)^#.*$", ours.source) == re.findall(r"(?m)^#.*$", theirs.source)
 
 
+# ---------------------------------------------------------------- the practice notebooks
+
+
+def headings(source: str) -> list[str]:
+    return re.findall(r"(?m)^#{1,6} \S.*$", source)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_practice_notebook_has_the_code_cells_and_headings_without_prose_or_outputs(chapter, site):
+    for language in LANGUAGES:
+        full = nbformat.read(site / notebooks.download_urls(language, chapter)[0], as_version=4)
+        practice = nbformat.read(site / notebooks.practice_url(language, chapter), as_version=4)
+        nbformat.validate(practice)
+        code = [(c.source, c.metadata.get("tags", [])) for c in full.cells if c.cell_type == "code"]
+        assert [(c.source, c.metadata.get("tags", [])) for c in practice.cells if c.cell_type == "code"] == code
+        assert all(not c.outputs and c.execution_count is None for c in practice.cells if c.cell_type == "code")
+        notes = [c.source for c in practice.cells if c.cell_type == "markdown"]
+        assert all(line.startswith("#") for note in notes for line in note.split("\n") if line), \
+            f"{language}/{chapter}: the practice notebook has prose"
+        title = EDITIONS[language][chapter].title
+        wanted = headings("\n".join(c.source for c in full.cells if c.cell_type == "markdown"))
+        assert wanted[0] == f"# {title}"
+        wanted[0] = "# " + {"zh": f"{title}（练习版）", "en": f"{title} (practice)"}[language]
+        assert headings("\n".join(notes)) == wanted
+        # between two code cells, the headings the full notebook has there
+        assert [c.cell_type for c in practice.cells] == [
+            c.cell_type for c in full.cells if c.cell_type == "code" or headings(c.source)]
+
+
+# A few chapters, as the reader gets them: one without data, one reading the ants and bees,
+# one whose zip holds a model file, one with a cell that stops with an error on purpose.
+PRACTICE_SAMPLED = ["convolution", "dataset", "sequential", "linear-layers"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", PRACTICE_SAMPLED)
+def test_practice_notebook_runs_in_an_empty_folder(chapter, site, tmp_path, reader_python):
+    folder = reader_folder(tmp_path / "reader", site, "zh", chapter)
+    practice = folder / Path(notebooks.practice_url("zh", chapter)).name
+    if not practice.exists():  # a zip holds it already; else it is downloaded alone
+        practice.write_bytes((site / notebooks.practice_url("zh", chapter)).read_bytes())
+    book, failure, seconds = execute(practice, folder, reader_python)
+    assert failure is None, f"{practice.name} stopped with an error no cell expects:\n{failure[-3000:]}"
+    raised = [output.ename for cell in book.cells if cell.cell_type == "code"
+              for output in cell.outputs if output.output_type == "error"]
+    assert raised == expected_errors(chapter)
+    lines = printed_lines(book)
+    for expected in chapter_module(chapter).NOTEBOOK_PRINTS:
+        if isinstance(expected, str):
+            assert expected in lines, f"{chapter}: the practice notebook never printed {expected!r}"
+        else:
+            assert any(expected.fullmatch(line) for line in lines), f"{chapter}: no printed line matches {expected.pattern}"
+    print(f"{chapter} (practice): {seconds:.1f} s")
+
+
 # ---------------------------------------------------------------- the pieces
 
 
