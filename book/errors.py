@@ -185,10 +185,16 @@ def page(entries: list[Entry], language: str, edition: dict[str, Page], results:
             text,
             fence,
             "",
-            f"**{label('error_cause', language)}**{entry.text('cause', language)}",
+            _bold_label("error_cause", language) + entry.text("cause", language),
             "",
-            f"**{label('error_fix', language)}**{entry.text('fix', language)}",
+            _bold_label("error_fix", language) + entry.text("fix", language),
             "",
             label("error_shown_in", language, link=link),
         ]))
     return "\n\n".join(blocks)
+
+
+def _bold_label(key: str, language: str) -> str:
+    """The label in bold, its trailing space outside the asterisks: `**Cause: **` would stay literal text."""
+    text = label(key, language)
+    return f"**{text.rstrip()}**" + text[len(text.rstrip()):]

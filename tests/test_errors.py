@@ -55,6 +55,7 @@ def shown_message(entry) -> str:
 def test_the_page_has_each_entry_with_the_message_of_its_run_and_a_link_to_its_chapter(site, language):
     path = page_path(language, "errors")
     page = soup(site, path)
+    assert "**" not in page.find("article").get_text(), f"{path}: Markdown emphasis left as asterisks"
     for entry in entries():
         heading = page.find(id=entry.id)
         assert heading is not None and heading.name == "h2", f"{path}: no entry #{entry.id}"
