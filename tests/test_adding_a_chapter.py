@@ -169,7 +169,8 @@ def test_a_chapter_added_in_five_places_is_built_tested_and_listed(tmp_path):
         box = page.select_one("div.admonition.abstract")
         assert box.select_one(".admonition-title").get_text().strip() in ("本章对应视频 P34", "This chapter follows video P34")
         downloads = [a["href"] for a in box.select(".chapter-downloads a[download]")]
-        assert [href.rsplit("/", 1)[-1] for href in downloads] == [f"throwaway.{language}.ipynb", f"throwaway.{language}.py"]
+        assert [href.rsplit("/", 1)[-1] for href in downloads] == [
+            f"throwaway.{language}.ipynb", f"throwaway.{language}.practice.ipynb", f"throwaway.{language}.py"]
         assert all((site / home / "throwaway" / href).resolve().is_file() for href in downloads)
         index = BeautifulSoup((site / home / "index.html").read_text(encoding="utf-8"), "html.parser")
         row = next(tr for tr in index.select("#contents ~ table tbody tr") if tr.a and "throwaway" in tr.a["href"])
