@@ -80,8 +80,10 @@ def test_the_workflows_build_job_runs_here_with_real_data_from_a_local_server(tm
 
 
 def built_by_hand(script, env, clone, github_env):
-    """run_step, with make build and the pip installs replaced by a site and a cache made by hand."""
-    if "make build" in script:
+    """run_step, with make pdf, make build and the pip installs replaced by what they make, made by hand."""
+    if "make pdf" in script:
+        (clone / "pdf").mkdir()
+    elif "make build" in script:
         (clone / "site").mkdir()
         (clone / "site" / "index.html").write_text("<html></html>")
         (clone / ".cache").mkdir()
