@@ -656,6 +656,9 @@ def _run_with(scratch: Path, short_tmp: Path, snippet: Path, handed: dict[str, P
     (scratch / "run.json").write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
     record_path.unlink()
     shutil.rmtree(around_run)
+    # the entry keeps what the program wrote, not the link to the shared data (copying the cache with
+    # the link followed would copy the whole data set into every entry)
+    _unlink_folder(workdir / "dataset")
     for old in CACHE.glob(entry.name.rsplit("-", 1)[0] + "-*"):
         shutil.rmtree(old, ignore_errors=True)
     try:
@@ -764,6 +767,12 @@ def _link_folder(link: Path, target: Path) -> None:
         import _winapi
 
         _winapi.CreateJunction(str(target), str(link))
+
+
+def _unlink_folder(link: Path) -> None:
+    """Remove what _link_folder made, never the folder it leads to."""
+    if link.is_symlink() or (sys.platform == "win32" and link.is_junction()):
+        link.unlink() if link.is_symlink() else os.rmdir(link)
 
 
 def _use_forkserver() -> bool:

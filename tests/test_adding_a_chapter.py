@@ -126,7 +126,7 @@ def warm_cache(target: Path) -> None:
     target.mkdir()
     for kind in ("runs", "tensorboard"):
         if (CACHE_DIR / kind).is_dir():
-            shutil.copytree(CACHE_DIR / kind, target / kind)
+            shutil.copytree(CACHE_DIR / kind, target / kind, symlinks=True)  # a link stays a link
     if (CACHE_DIR / "standin-data").is_dir():
         (target / "standin-data").symlink_to(CACHE_DIR / "standin-data")
 

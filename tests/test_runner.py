@@ -109,6 +109,14 @@ def test_files_written_by_the_program_are_kept(tmp_path):
         result.file("other.png")
 
 
+def test_a_cached_run_holds_what_the_program_wrote_and_no_link_to_the_data(tmp_path):
+    snippet = write(tmp_path / "reads.py", 'import os\nprint(sorted(os.listdir("dataset"))[:1])\n')
+    result = runner.run(snippet)
+    assert result.output().startswith("['")  # the program found its ./dataset
+    entry = result.files.parent
+    assert [path.relative_to(entry).as_posix() for path in entry.rglob("*") if path.is_symlink()] == []
+
+
 def test_unclosed_section_marker_is_reported(tmp_path):
     snippet = write(tmp_path / "unclosed.py", "# --8<-- [start:a]\nprint(1)\n")
     with pytest.raises(runner.SnippetError, match="never closed: a"):
