@@ -54,3 +54,24 @@ def test_only_three_batches_per_epoch_go_to_tensorboard():
         # 64 pictures of 32×32 tiled 8 by 8
         assert {(e.width, e.height) for e in images} == {(8 * 32, 8 * 32)}
     assert events.Images("Epoch: 0")[0].encoded_image_string != events.Images("Epoch: 1")[0].encoded_image_string
+
+
+WITHOUT_MAIN, WITH_MAIN = "dataloader/spawn_without_main.py", "dataloader/spawn_with_main.py"
+
+
+def test_without_the_main_guard_spawned_workers_stop_the_loop():
+    result = run(WITHOUT_MAIN)
+    summary = result.error["summary"]
+    # the worker's own error (it imports the program again and starts workers itself) goes to its stderr;
+    # the loop in the program stops with the parent's message, naming the worker's pid
+    assert re.fullmatch(r"RuntimeError: DataLoader worker \(pid\(s\) \d+\) exited unexpectedly", summary), summary
+    shown = result.output("no-main")
+    assert shown.startswith("Traceback (most recent call last):\n") and shown.endswith(summary + "\n")
+    assert "tensor(" not in shown, "a batch came through"
+    # a dataset this small fits in the pipe that hands it to the worker; a large one (all of CIFAR-10) can leave the
+    # main process waiting on a worker that already died (python/cpython#118981), which is why the program uses 8 numbers
+    assert result.seconds < 60, f"took {result.seconds} s"
+
+
+def test_with_the_main_guard_the_same_loop_runs_under_spawn():
+    assert run(WITH_MAIN).output("with-main") == "tensor([0., 1., 2., 3.])\ntensor([4., 5., 6., 7.])\n"

@@ -95,6 +95,24 @@ def test_dataloader_workers_can_share_tensors_however_deep_the_scratch_folder(tm
     assert runner.run(snippet).output() == "[[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0]]\n"
 
 
+def test_spawned_dataloader_workers_of_a_guarded_program_work_as_on_windows_and_macos(tmp_path, monkeypatch, both_ways):
+    # "spawn" starts each worker as a new Python that imports the program again as __mp_main__: that import
+    # must find the program's file and run it without the guarded lines, as `python program.py` would
+    monkeypatch.setattr(runner, "TIMEOUT_S", 60)  # a hang fails here within a minute, not at the build's limit
+    snippet = write(tmp_path / "spawned.py", """
+        import os
+        import torch
+        from torch.utils.data import DataLoader, TensorDataset
+
+        print("imported as", __name__, flush=True)
+        if __name__ == "__main__":
+            data = DataLoader(TensorDataset(torch.arange(8.0)), batch_size=4, num_workers=2,
+                              multiprocessing_context="spawn")
+            print([batch[0].tolist() for batch in data])
+    """)
+    assert runner.run(snippet).output() == "imported as __main__\n[[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0]]\n"
+
+
 def test_processes_a_program_leaves_running_are_ended_with_it(tmp_path, both_ways):
     pid_file = tmp_path / "child.pid"
     snippet = write(tmp_path / "leaves_a_child.py", f"""
