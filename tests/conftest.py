@@ -191,6 +191,29 @@ def rehearsal_files(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def real_data_build(tmp_path_factory, rehearsal_files):
+    """The publishing workflow's build job run here by book/workflow_mirror.py (a fresh clone and venv,
+    `make pdf`, `make build`) with BOOK_DATA=real, its downloads served from `rehearsal_files` on
+    127.0.0.1: the whole book built cold from real-format data, once for the workflow test and the
+    real-data rehearsal. What the mirror and the build printed is in "said"."""
+    import shutil
+
+    from book import real_data_rehearsal
+
+    scratch = tmp_path_factory.mktemp("workflow")
+    with real_data_rehearsal.serving(rehearsal_files) as (address, requested):
+        result = subprocess.run([sys.executable, "-m", "book.workflow_mirror", str(scratch)], cwd=REPO,
+                                env=dict(os.environ, BOOK_DATA_SERVER=address), capture_output=True, text=True,
+                                timeout=2400)
+    said = result.stdout + result.stderr
+    assert result.returncode == 0, said[-6000:]
+    clone = scratch / "clone"
+    yield {"clone": clone, "site": clone / "site", "data": clone / "data", "requested": list(requested),
+           "address": address, "said": said}
+    shutil.rmtree(clone / ".venv", ignore_errors=True)  # the clone's own venv: several GB
+
+
 # ---------------------------------------------------------------- a reader's machine
 
 
