@@ -142,7 +142,8 @@ def test_the_pages_show_what_the_programs_printed_with_the_real_addresses(rehear
     for chapter, printed in PRINTED.items():
         for name in (f"{chapter}/index.html", f"en/{chapter}/index.html"):
             assert [text for text in printed if text not in pages[name]] == [], name
-    leaked = [name for name, text in pages.items() if rehearsed["address"] in text or "127.0.0.1" in text]
+    # (the home page names http://127.0.0.1:8000, where `make serve` serves the book; the data server has a port of its own)
+    leaked = [name for name, text in pages.items() if rehearsed["address"] in text]
     assert not leaked, f"the local data server's address is on {leaked}"
 
 
