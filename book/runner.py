@@ -59,8 +59,14 @@ FETCHER = Path(__file__).with_name("fetch_data.py")
 # A rehearsal of the real-data build: the downloads come from this local server (book/real_data_rehearsal.py).
 DATA_SERVER = os.environ.get("BOOK_DATA_SERVER", "")
 # Files under these folders are not project code: the virtual environment, caches,
-# data sets (covered by the data mode instead) and what runs write.
+# data sets (covered by the data mode instead) and what runs write; nor is the editable install's
+# <name>.egg-info, which importing torch reads (entry points) and which a fresh checkout lacks.
 _NOT_DEPENDENCIES = (".venv", ".cache", ".git", "data", "site", "logs")
+
+
+def _in_project_code(path: Path) -> bool:
+    top = path.relative_to(REPO).parts[0]
+    return top not in _NOT_DEPENDENCIES and not top.endswith(".egg-info")
 # Memory addresses in reprs such as <PIL.Image.Image ... at 0x7F3A...> change on every run.
 _ADDRESS = re.compile(r" at 0x[0-9A-Fa-f]+>")
 ADDRESS_SHOWN_AS = " at 0x…>"
@@ -340,7 +346,7 @@ def _is_dependency(path: Path, snippet: Path) -> bool:
         return False
     if path.is_relative_to(snippet.parent) or (data_mode() == "real" and path.resolve().is_relative_to(REAL_DATA)):
         return True
-    return path.is_relative_to(REPO) and path.relative_to(REPO).parts[0] not in _NOT_DEPENDENCIES
+    return path.is_relative_to(REPO) and _in_project_code(path)
 
 
 def _is_listing_dependency(folder: Path, snippet: Path) -> bool:
@@ -349,7 +355,7 @@ def _is_listing_dependency(folder: Path, snippet: Path) -> bool:
         return False
     if folder.is_relative_to(snippet.parent) or (data_mode() == "real" and folder.resolve().is_relative_to(REAL_DATA)):
         return True
-    return folder.is_relative_to(REPO) and folder != REPO and folder.relative_to(REPO).parts[0] not in _NOT_DEPENDENCIES
+    return folder.is_relative_to(REPO) and folder != REPO and _in_project_code(folder)
 
 
 def _fingerprint(name: str) -> str | None:

@@ -1,5 +1,6 @@
 """The execution path the build and the tests share (book/runner.py, book/launch.py)."""
 
+import shutil
 import textwrap
 
 import pytest
@@ -117,6 +118,22 @@ def test_a_cached_run_holds_what_the_program_wrote_and_no_link_to_the_data(tmp_p
     assert [path.relative_to(entry).as_posix() for path in entry.rglob("*") if path.is_symlink()] == []
 
 
+def test_the_editable_installs_metadata_is_no_dependency(tmp_path):
+    """Importing torch reads the entry points of every installed package, the book's editable install
+    among them (<name>.egg-info in the repository). A checkout without it (a fresh clone, a copy)
+    must still take the cached runs."""
+    probe = runner.REPO / "probe-for-a-test.egg-info"
+    probe.mkdir()
+    try:
+        (probe / "entry_points.txt").write_text("[console_scripts]\n", encoding="utf-8")
+        snippet = write(tmp_path / "reads_metadata.py", f'print(open({str(probe / "entry_points.txt")!r}).read())\n')
+        result = runner.run(snippet)
+        assert not [name for name in result.dependencies if ".egg-info" in name], result.dependencies
+    finally:
+        shutil.rmtree(probe)
+    assert runner.run(snippet).cached
+
+
 def test_unclosed_section_marker_is_reported(tmp_path):
     snippet = write(tmp_path / "unclosed.py", "# --8<-- [start:a]\nprint(1)\n")
     with pytest.raises(runner.SnippetError, match="never closed: a"):
@@ -191,6 +208,17 @@ def test_a_forked_run_sees_what_a_new_process_sees(tmp_path, monkeypatch, import
         seen[forked] = runner.run(snippet, use_cache=False).output()
     assert seen["1"] == seen["0"]
     assert "__main__ facts.py True" in seen["1"]
+
+
+def test_a_forked_run_depends_on_what_it_reads_not_on_what_its_server_read(tmp_path, monkeypatch):
+    """The fork server reads every book/*.py as it starts (book/__init__.py's digests); a run forked from
+    it must not depend on them, or an edit to any of them would run every program again."""
+    monkeypatch.setenv("BOOK_FORKSERVER", "1")
+    result = runner.run(write(tmp_path / "tiny.py", "import torch\nprint(torch.ones(1))\n"))
+    assert result.forked
+    machinery = [name for name in result.dependencies if name.startswith("book/")]
+    # the modules a forked run executes: the launcher and what it imports (their digests key the cache too)
+    assert set(machinery) <= {"book/__init__.py", "book/launch.py", "book/processes.py"}, machinery
 
 
 def test_forked_runs_draw_their_own_random_seeds(tmp_path, monkeypatch):
