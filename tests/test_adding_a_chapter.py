@@ -3,8 +3,8 @@
 The copy gets a throwaway chapter 23 (a program, its test module, a Chinese and an English page
 and one nav line), is built, and runs the tests that read chapters. The build and the tests must take
 the chapter in everywhere it belongs (navigation, the contents table, its box, its downloads), and
-the five paths must be the only ones that changed. The copy reuses this checkout's run cache, so
-only the new program runs.
+the five paths must be the only ones that changed. The copy reuses this checkout's caches (runs,
+screenshots, pieces of pages), so only the new program runs.
 """
 
 import os
@@ -122,9 +122,10 @@ def copy_of_the_book(target: Path) -> None:
 
 
 def warm_cache(target: Path) -> None:
-    """This checkout's run results and screenshots (copied) and stand-in data (shared, read only)."""
+    """This checkout's run results, screenshots and pieces of pages (copied) and stand-in data (shared,
+    read only), as a contributor's checkout has them."""
     target.mkdir()
-    for kind in ("runs", "tensorboard"):
+    for kind in ("runs", "tensorboard", "build"):
         if (CACHE_DIR / kind).is_dir():
             shutil.copytree(CACHE_DIR / kind, target / kind, symlinks=True)  # a link stays a link
     if (CACHE_DIR / "standin-data").is_dir():
