@@ -18,6 +18,10 @@ Programs run one after another in one interpreter there, not each in its own pro
   prints the error and goes on with the next program.
 * A program that reads `__file__` or `sys.argv` gets a cell before it that sets both the way
   `python snippets/<chapter>/<file>.py` would.
+* A program that must run from a file of its own (a line `# run-as-a-file: why`: DataLoader workers
+  started with "spawn" import the program's file again, and a notebook's code has none) is not cut
+  into cells: the notebook saves it with `%%writefile` and runs it with `%run`; the script runs it
+  with `runpy.run_path(..., run_name="__main__")` from the chapter's zip, which holds the file.
 
 The book's plugin (book/plugin.py) calls `chapter_files()` for every chapter with the results of
 its runs (nothing is re-run) and writes both files into the site.
@@ -42,6 +46,7 @@ from book.pages import Page
 
 ASSETS = "assets/notebooks"
 
+RUN_AS_A_FILE = re.compile(r"^# run-as-a-file: .+$", re.MULTILINE)
 _USES_FILE = re.compile(r"\b__file__\b")
 _USES_ARGV = re.compile(r"\bsys\.argv\b|\.parse_args\(\s*\)")
 
@@ -170,6 +175,17 @@ def _as_own_program(name: str, code: str, language: str) -> str | None:
     return "\n".join([*comment, "import sys", "", f'__file__ = "{file}"', "sys.argv = [__file__]"])
 
 
+def runs_as_a_file(snippet: Path) -> bool:
+    return bool(RUN_AS_A_FILE.search(snippet.read_text(encoding="utf-8")))
+
+
+def as_a_file(snippet: Path) -> str:
+    """The program as the reader's file holds it: without the book's marker lines."""
+    text = without_annotation_markers(snippet.read_text(encoding="utf-8"))
+    return "\n".join(line for line in text.split("\n") if not (runner.SECTION_MARKER.match(line) or
+                     runner.EXPECTED_ERROR.fullmatch(line) or RUN_AS_A_FILE.fullmatch(line))).strip("\n")
+
+
 def _wrapped_in_try(code: str, error: str, language: str) -> str:
     caught = error if isinstance(getattr(builtins, error, None), type) else "Exception"
     comment = [label("try_comment", language, error=error)]
@@ -214,6 +230,24 @@ def chapter_cells(page: Page, links: dict[str, str], book: str, file_name: str, 
         if path not in results:
             raise NotebookError(f"snippets/{name} was not run before the page was built")
         pieces, expected = chunks(path)
+        if runs_as_a_file(path):
+            notes = heading_cells(page.heading_at(min(line for line, n, _ in page.includes if n == name)))
+            notes.append(label("program", language, name=name))
+            if results[path].standin_data and target == "notebook":
+                notes.append(label("recorded_on_standin", language, names=" / ".join(results[path].standin_data)))
+            notes.append(label(f"as_a_file_{target}", language, file=path.name))
+            lines = (pieces[0].first, pieces[-1].last)
+            if expected:
+                notes.append(label("error_in_script" if target == "script" else "error_in_notebook_last"
+                                   if name == programs[-1] else "error_in_notebook", language, error=expected))
+            if target == "notebook":
+                cells += [Cell("markdown", "\n\n".join(notes)), Cell("code", f"%%writefile {path.name}\n{as_a_file(path)}"),
+                          Cell("code", f"%run {path.name}", expected_error=expected, program=path, lines=lines)]
+            else:
+                call = f'runpy.run_path("{path.name}", run_name="__main__")'
+                cells += [Cell("markdown", "\n\n".join(notes)),
+                          Cell("code", "import runpy\n\n" + (_wrapped_in_try(call, expected, language) if expected else call))]
+            continue
         failing, lines_after_error = None, False
         if expected:
             line = (results[path].error or {}).get("line")
@@ -384,6 +418,8 @@ def support_files(runs: list[runner.Run]) -> dict[str, Path]:
     dependencies, and files handed to them from another chapter's run (a checkpoint)."""
     found = {}
     for run in runs:
+        if runs_as_a_file(run.snippet):
+            found.setdefault(run.snippet.name, run.snippet)
         for name in run.dependencies:
             path = runner.REPO / name
             if path.parent == run.snippet.parent and path != run.snippet:

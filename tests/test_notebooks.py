@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -197,6 +198,24 @@ def test_an_error_on_purpose_stops_its_cell_and_only_that_cell(site):
     assert "dist.destroy_process_group()" in tagged[0].source
 
 
+def test_a_program_that_must_be_a_file_is_saved_and_run_as_one(site):
+    """snippets/dataloader/spawn_without_main.py: spawn-started workers import the program's file again."""
+    name = "spawn_without_main.py"
+    program = notebooks.as_a_file(runner.SNIPPETS / "dataloader" / name)
+    assert "--8<--" not in program and "expected-error" not in program and "run-as-a-file" not in program
+    for language in LANGUAGES:
+        book = nbformat.read(site / notebooks.download_urls(language, "dataloader")[0], as_version=4)
+        saved = [i for i, cell in enumerate(book.cells) if cell.source == f"%%writefile {name}\n{program}"]
+        assert len(saved) == 1, f"{language}: no cell saves {name}"
+        run = book.cells[saved[0] + 1]
+        assert run.source == f"%run {name}" and run.metadata.get("tags") == ["raises-exception"]
+        assert [output.ename for output in run.outputs if output.output_type == "error"] == ["RuntimeError"]
+        script = (site / notebooks.download_urls(language, "dataloader")[1]).read_text(encoding="utf-8")
+        assert f'    runpy.run_path("{name}", run_name="__main__")\nexcept RuntimeError:' in script
+        with zipfile.ZipFile(site / notebooks.download_urls(language, "dataloader")[2]) as archive:
+            assert archive.read(name).decode() == (runner.SNIPPETS / "dataloader" / name).read_text(encoding="utf-8")
+
+
 # ---------------------------------------------------------------- the scripts
 
 
@@ -287,11 +306,14 @@ def test_script_has_the_cells_of_the_notebook(chapter, site):
     import jupytext
 
     notebook_file, script_file = (site / url for url in notebooks.download_urls("zh", chapter)[:2])
-    book = nbformat.read(notebook_file, as_version=4)
+    # a program run as a file of its own: the notebook saves it (%%writefile), the script has it from the zip
+    cells = [c for c in nbformat.read(notebook_file, as_version=4).cells if not c.source.startswith("%%writefile ")]
     script = jupytext.read(script_file, fmt=notebooks.PERCENT)
-    assert [c.cell_type for c in script.cells] == [c.cell_type for c in book.cells]
-    for ours, theirs in zip(book.cells, script.cells):
-        if "raises-exception" in ours.metadata.get("tags", []):
+    assert [c.cell_type for c in script.cells] == [c.cell_type for c in cells]
+    for ours, theirs in zip(cells, script.cells):
+        if ours.source.startswith("%run "):
+            assert f'runpy.run_path("{ours.source.split()[1]}", run_name="__main__")' in theirs.source
+        elif "raises-exception" in ours.metadata.get("tags", []):
             # in the script the same lines run inside try ... except, indented
             assert code_lines(ours.source) == [line.removeprefix("    ") for line in code_lines(theirs.source)
                                                if line.startswith("    ")][:len(code_lines(ours.source))]

@@ -1,3 +1,4 @@
+# run-as-a-file: the workers that "spawn" starts import this file again
 # --8<-- [start:with-main]
 import torch
 from torch.utils.data import DataLoader, TensorDataset
