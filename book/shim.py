@@ -71,7 +71,8 @@ def note_opened_files(log_variable: str) -> None:
     atexit.register(write)
     # a run forked from the build's fork server notes what it reads itself, not what the server read
     # while it started (all of book/*.py, the installed packages' metadata)
-    os.register_at_fork(after_in_child=opened.clear)
+    if hasattr(os, "register_at_fork"):  # not on Windows, where nothing forks
+        os.register_at_fork(after_in_child=opened.clear)
 
 
 def refuse_writes_outside(protected_variable: str, writable_variable: str) -> None:
