@@ -19,7 +19,9 @@ def private_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "CACHE", tmp_path / "cache")
 
 
-@pytest.fixture(params=["forked", "started afresh"])
+# Forked is how the build runs programs here (make test); started afresh is how it runs them on Windows,
+# a second Python start of a second or two per case (make check).
+@pytest.fixture(params=["forked", pytest.param("started afresh", marks=pytest.mark.slow)])
 def both_ways(request, monkeypatch):
     """Each case holds for runs forked from the fork server and for runs started as new processes."""
     monkeypatch.setenv("BOOK_FORKSERVER", "1" if request.param == "forked" else "0")
