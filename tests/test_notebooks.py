@@ -101,6 +101,15 @@ def executed(site, request, tmp_path_factory, reader_python):
     print(f"\nran {len(futures)} chapter notebooks in {time.perf_counter() - started:.0f} s")
 
 
+def assert_printed(chapter: str, lines: list[str], what: str) -> None:
+    """Every line the chapter's test module names (NOTEBOOK_PRINTS: a string, or a pattern) is among `lines`."""
+    for expected in chapter_module(chapter).NOTEBOOK_PRINTS:
+        if isinstance(expected, str):
+            assert expected in lines, f"{chapter}: {what} never printed {expected!r}"
+        else:
+            assert any(expected.fullmatch(line) for line in lines), f"{chapter}: no printed line matches {expected.pattern}"
+
+
 def printed_lines(book) -> list[str]:
     return [line.strip() for cell in book.cells if cell.cell_type == "code" for output in cell.outputs
             if output.output_type == "stream" and output.name == "stdout" for line in output.text.splitlines()]
@@ -128,11 +137,7 @@ def test_notebook_runs_from_top_to_bottom(chapter, executed):
     assert tagged == [index for index, _ in errors], "a cell tagged raises-exception ran without its error"
 
     lines = printed_lines(book)
-    for expected in chapter_module(chapter).NOTEBOOK_PRINTS:
-        if isinstance(expected, str):
-            assert expected in lines, f"{chapter}: the notebook never printed {expected!r}"
-        else:
-            assert any(expected.fullmatch(line) for line in lines), f"{chapter}: no printed line matches {expected.pattern}"
+    assert_printed(chapter, lines, "the notebook")
     print(f"{chapter}: {seconds:.1f} s")
 
 
@@ -250,11 +255,7 @@ def check_script(site: Path, folder: Path, python: Path, chapter: str) -> None:
     result = run_script(site, folder, python, "zh", chapter)
     assert result.returncode == 0, f"{chapter}.zh.py failed on a reader's machine:\n{result.stderr[-3000:]}"
     lines = [line.strip() for line in result.stdout.splitlines()]
-    for expected in chapter_module(chapter).NOTEBOOK_PRINTS:
-        if isinstance(expected, str):
-            assert expected in lines, f"{chapter}: the script never printed {expected!r}"
-        else:
-            assert any(expected.fullmatch(line) for line in lines), f"{chapter}: no printed line matches {expected.pattern}"
+    assert_printed(chapter, lines, "the script")
 
 
 # `make test` runs three chapters' scripts as a reader would: one without data, one reading the
@@ -371,11 +372,7 @@ def test_practice_notebook_runs_in_an_empty_folder(chapter, site, tmp_path, read
               for output in cell.outputs if output.output_type == "error"]
     assert raised == expected_errors(chapter)
     lines = printed_lines(book)
-    for expected in chapter_module(chapter).NOTEBOOK_PRINTS:
-        if isinstance(expected, str):
-            assert expected in lines, f"{chapter}: the practice notebook never printed {expected!r}"
-        else:
-            assert any(expected.fullmatch(line) for line in lines), f"{chapter}: no printed line matches {expected.pattern}"
+    assert_printed(chapter, lines, "the practice notebook")
     print(f"{chapter} (practice): {seconds:.1f} s")
 
 
