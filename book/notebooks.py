@@ -46,7 +46,7 @@ from book.pages import Page
 
 ASSETS = "assets/notebooks"
 
-RUN_AS_A_FILE = re.compile(r"^# run-as-a-file: .+$", re.MULTILINE)
+RUN_AS_A_FILE = re.compile(r"^#\s*run-as-a-file\b.*$", re.MULTILINE)
 _USES_FILE = re.compile(r"\b__file__\b")
 _USES_ARGV = re.compile(r"\bsys\.argv\b|\.parse_args\(\s*\)")
 
@@ -224,6 +224,13 @@ def chapter_cells(page: Page, links: dict[str, str], book: str, file_name: str, 
         open_path = path
         return ["#" * page.headings[i].level + " " + page.headings[i].text for i in new]
 
+    def about(name: str, path: Path) -> list[str]:
+        """What the notes say before a program's first cell: its name, and where its outputs came from."""
+        said = [label("program", language, name=name)]
+        if results[path].standin_data and target == "notebook":
+            said.append(label("recorded_on_standin", language, names=" / ".join(results[path].standin_data)))
+        return said
+
     programs = page.included_programs()
     for name in programs:
         path = (snippets_dir / name).resolve()
@@ -232,14 +239,12 @@ def chapter_cells(page: Page, links: dict[str, str], book: str, file_name: str, 
         pieces, expected = chunks(path)
         if runs_as_a_file(path):
             notes = heading_cells(page.heading_at(min(line for line, n, _ in page.includes if n == name)))
-            notes.append(label("program", language, name=name))
-            if results[path].standin_data and target == "notebook":
-                notes.append(label("recorded_on_standin", language, names=" / ".join(results[path].standin_data)))
-            notes.append(label(f"as_a_file_{target}", language, file=path.name))
+            notes += [*about(name, path), label(f"as_a_file_{target}", language, file=path.name)]
             lines = (pieces[0].first, pieces[-1].last)
             if expected:
-                notes.append(label("error_in_script" if target == "script" else "error_in_notebook_last"
-                                   if name == programs[-1] else "error_in_notebook", language, error=expected))
+                warning = ("error_in_script" if target == "script" else
+                           "error_in_notebook_last" if name == programs[-1] else "error_in_notebook")
+                notes.append(label(warning, language, error=expected))
             if target == "notebook":
                 cells += [Cell("markdown", "\n\n".join(notes)), Cell("code", f"%%writefile {path.name}\n{as_a_file(path)}"),
                           Cell("code", f"%run {path.name}", expected_error=expected, program=path, lines=lines)]
@@ -267,9 +272,7 @@ def chapter_cells(page: Page, links: dict[str, str], book: str, file_name: str, 
                 heading = page.heading_at(min(uses))
             notes = heading_cells(heading)
             if index == 0:
-                notes.append(label("program", language, name=name))
-                if results[path].standin_data and target == "notebook":
-                    notes.append(label("recorded_on_standin", language, names=" / ".join(results[path].standin_data)))
+                notes += about(name, path)
                 own = _as_own_program(name, "\n".join(p.code for p in pieces), language)
                 if own:
                     cells += [Cell("markdown", "\n\n".join(notes)), Cell("code", own)]

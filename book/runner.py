@@ -62,11 +62,6 @@ DATA_SERVER = os.environ.get("BOOK_DATA_SERVER", "")
 # data sets (covered by the data mode instead) and what runs write; nor is the editable install's
 # <name>.egg-info, which importing torch reads (entry points) and which a fresh checkout lacks.
 _NOT_DEPENDENCIES = (".venv", ".cache", ".git", "data", "site", "logs")
-
-
-def _in_project_code(path: Path) -> bool:
-    top = path.relative_to(REPO).parts[0]
-    return top not in _NOT_DEPENDENCIES and not top.endswith(".egg-info")
 # Memory addresses in reprs such as <PIL.Image.Image ... at 0x7F3A...> change on every run.
 _ADDRESS = re.compile(r" at 0x[0-9A-Fa-f]+>")
 ADDRESS_SHOWN_AS = " at 0x…>"
@@ -335,6 +330,12 @@ def _key(snippet: Path) -> str:
 
 def _entry_dir(snippet: Path) -> Path:
     return CACHE / f"{_slug(snippet)}-{_key(snippet)}"
+
+
+def _in_project_code(path: Path) -> bool:
+    """A path inside the repository that is the project's own (see _NOT_DEPENDENCIES)."""
+    top = path.relative_to(REPO).parts[0]
+    return top not in _NOT_DEPENDENCIES and not top.endswith(".egg-info")
 
 
 def _is_dependency(path: Path, snippet: Path) -> bool:
@@ -777,8 +778,10 @@ def _link_folder(link: Path, target: Path) -> None:
 
 def _unlink_folder(link: Path) -> None:
     """Remove what _link_folder made, never the folder it leads to."""
-    if link.is_symlink() or (sys.platform == "win32" and link.is_junction()):
-        link.unlink() if link.is_symlink() else os.rmdir(link)
+    if link.is_symlink():
+        link.unlink()
+    elif sys.platform == "win32" and link.exists():
+        os.rmdir(link)  # a junction: rmdir removes it and leaves the folder it leads to
 
 
 def _use_forkserver() -> bool:
